@@ -1,0 +1,54 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as attachment from './actions/attachment';
+import * as certificate from './actions/certificate';
+import * as mdn from './actions/mdn';
+import * as message from './actions/message';
+import * as partner from './actions/partner';
+import { router } from './actions/router';
+import * as station from './actions/station';
+
+export class MftGateway implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'MFT Gateway',
+		name: 'mftGateway',
+		icon: { light: 'file:../../icons/mftGateway.svg', dark: 'file:../../icons/mftGateway.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Send and receive AS2 messages (EDI X12, EDIFACT) with trading partners through MFT Gateway',
+		defaults: { name: 'MFT Gateway' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'mftGatewayApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Attachment', value: 'attachment' },
+					{ name: 'Certificate', value: 'certificate' },
+					{ name: 'MDN', value: 'mdn' },
+					{ name: 'Message', value: 'message' },
+					{ name: 'Partner', value: 'partner' },
+					{ name: 'Station', value: 'station' },
+				],
+				default: 'message',
+			},
+			...message.description,
+			...attachment.description,
+			...mdn.description,
+			...certificate.description,
+			...station.description,
+			...partner.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

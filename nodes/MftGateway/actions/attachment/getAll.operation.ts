@@ -1,0 +1,100 @@
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { downloadPresigned } from '../../transport/download';
+import { messagePath, normaliseMessageId, type Side } from '../../transport/ids';
+import { apiRequest } from '../../transport/request';
+import { boxField, item, messageIdField, show } from '../common';
+
+const op = ['getAll'];
+
+export const description: INodeProperties[] = [
+	boxField('attachment', op),
+	messageIdField('attachment', op),
+	{
+		displayName: 'Output',
+		name: 'output',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Binary Files', value: 'binary', description: 'Download each attachment into a binary property' },
+			{ name: 'Download URLs', value: 'urls', description: 'The pre-signed URLs with the file names. Each URL is a 10-minute access link: treat it as a secret.' },
+		],
+		default: 'binary',
+		displayOptions: show('attachment', op),
+	},
+	{
+		displayName: 'Put Files In',
+		name: 'binaryMode',
+		type: 'options',
+		options: [
+			{ name: 'One Item per Attachment', value: 'separate', description: 'Each file in property "data" of its own item' },
+			{ name: 'All on One Item', value: 'single', description: 'Properties named prefix + index (attachment_0, attachment_1, …)' },
+		],
+		default: 'separate',
+		displayOptions: show('attachment', op, { output: ['binary'] }),
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		hint: 'The name of the output binary field to put the file in',
+		displayOptions: show('attachment', op, { output: ['binary'], binaryMode: ['separate'] }),
+	},
+	{
+		displayName: 'Property Prefix',
+		name: 'binaryPrefix',
+		type: 'string',
+		default: 'attachment_',
+		displayOptions: show('attachment', op, { output: ['binary'], binaryMode: ['single'] }),
+	},
+];
+
+interface AttachmentLink {
+	name: string;
+	url: string;
+}
+
+async function listAttachments(this: IExecuteFunctions, box: Side, id: string, i: number): Promise<AttachmentLink[]> {
+	const answer = await apiRequest.call(this, {
+		method: 'GET',
+		path: messagePath(box, id, '/attachments'),
+		service: true,
+		action: `Get the attachments of message ${id}`,
+		notFoundHint: `No attachments for this ID in the ${box}: check the ID and Box, or the files were removed (after 70 days, or on a successful MDN when the partner is set to).`,
+		itemIndex: i,
+	});
+	return ((answer.attachments as AttachmentLink[]) ?? []).filter((a) => a && typeof a.url === 'string');
+}
+
+export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+	const box = this.getNodeParameter('box', i) as Side;
+	const id = normaliseMessageId(this.getNode(), this.getNodeParameter('messageId', i), i);
+	const links = await listAttachments.call(this, box, id, i);
+	if (this.getNodeParameter('output', i) === 'urls') {
+		return links.map((a, index) => item({ messageIdentifier: id, index, name: a.name, url: a.url }, i));
+	}
+	const files = [];
+	for (const [index, link] of links.entries()) {
+		const binary = await downloadPresigned.call(this, {
+			url: link.url,
+			fileName: link.name,
+			action: `Download attachment "${link.name}" of message ${id}`,
+			itemIndex: i,
+			renewUrl: async () => (await listAttachments.call(this, box, id, i))[index]?.url ?? link.url,
+		});
+		files.push({ link, binary, index });
+	}
+	if (this.getNodeParameter('binaryMode', i) === 'single') {
+		const prefix = this.getNodeParameter('binaryPrefix', i) as string;
+		const binary: IBinaryKeyData = {};
+		const names: IDataObject[] = [];
+		for (const f of files) {
+			binary[`${prefix}${f.index}`] = f.binary;
+			names.push({ property: `${prefix}${f.index}`, name: f.link.name, mimeType: f.binary.mimeType, size: f.binary.fileSize ?? null });
+		}
+		return [item({ messageIdentifier: id, total: files.length, attachments: names }, i, binary)];
+	}
+	const property = this.getNodeParameter('binaryPropertyName', i) as string;
+	return files.map((f) => item({ messageIdentifier: id, index: f.index, name: f.link.name, mimeType: f.binary.mimeType }, i, { [property]: f.binary }));
+}

@@ -1,0 +1,179 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { mapWithConcurrency } from '../../helpers/concurrency';
+import { withIsoTimestamps } from '../../helpers/output';
+import { messagePath, normaliseMessageId, rejectControlCharacters } from '../../transport/ids';
+import { listMessageIds } from '../../transport/paging';
+import { apiRequest } from '../../transport/request';
+import { item, show } from '../common';
+
+export const FOLDERS: Record<string, { path: string; side: 'inbox' | 'outbox' }> = {
+	inbox: { path: '/message/inbox', side: 'inbox' },
+	sent: { path: '/message/outbox', side: 'outbox' },
+	queued: { path: '/message/outbox/queued', side: 'outbox' },
+	failed: { path: '/message/outbox/failed', side: 'outbox' },
+	incomplete: { path: '/message/outbox/incomplete', side: 'outbox' },
+};
+
+const op = ['getAll'];
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Folder',
+		name: 'folder',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Failed', value: 'failed', description: 'Outbound messages that could not be delivered' },
+			{ name: 'Inbox (Received)', value: 'inbox', description: 'Messages partners sent to your stations' },
+			{ name: 'Incomplete', value: 'incomplete', description: 'Delivered, but the partner sent no MDN in time' },
+			{ name: 'Queued', value: 'queued', description: 'Submitted and waiting to be sent (or retried)' },
+			{ name: 'Sent', value: 'sent', description: 'Delivered to the partner' },
+		],
+		default: 'inbox',
+		displayOptions: show('message', op),
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: show('message', op),
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: show('message', op, { returnAll: [false] }),
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: show('message', op),
+		description:
+			'MFT Gateway applies filters in a fixed precedence: Station and Partner are primary and always apply; when one of them is set, Message ID and Subject are ignored. Without them, only one of Message ID (first) or Subject applies.',
+		options: [
+			{
+				displayName: 'Message ID',
+				name: 'messageId',
+				type: 'string',
+				default: '',
+				description: 'Only this message. Secondary filter: ignored when Station or Partner is set; wins over Subject.',
+			},
+			{
+				displayName: 'Partner',
+				name: 'partner',
+				type: 'string',
+				default: '',
+				description: 'AS2 identifier of the trading partner. Primary filter: combined with Station, and disables Message ID and Subject.',
+			},
+			{
+				displayName: 'Station',
+				name: 'station',
+				type: 'string',
+				default: '',
+				description: 'AS2 identifier of your station. Primary filter: combined with Partner, and disables Message ID and Subject.',
+			},
+			{
+				displayName: 'Subject',
+				name: 'subject',
+				type: 'string',
+				default: '',
+				description: 'Messages whose subject matches. Secondary filter: ignored when Station, Partner or Message ID is set.',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: show('message', op),
+		options: [
+			{
+				displayName: 'Include Already-Read Messages',
+				name: 'includeRead',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to list inbox messages already read through the API too (the API lists only unread ones by default)',
+				displayOptions: { show: { '/folder': ['inbox'] } },
+			},
+			{
+				displayName: 'Include Details',
+				name: 'includeDetails',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to return the full message objects instead of only their IDs (one extra request per message)',
+			},
+			{
+				displayName: 'Mark as Read',
+				name: 'markAsRead',
+				type: 'boolean',
+				default: false,
+				description: 'Whether fetching details marks inbox messages as read in the API. Off by default, so listing changes nothing.',
+				displayOptions: { show: { '/folder': ['inbox'], includeDetails: [true] } },
+			},
+			{
+				displayName: 'Parallel Requests',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 20 },
+				default: 5,
+				description: 'How many message details to fetch at once',
+				displayOptions: { show: { includeDetails: [true] } },
+			},
+			{
+				displayName: 'Sort Direction',
+				name: 'sortDir',
+				type: 'options',
+				options: [
+					{ name: 'Newest First', value: 'desc' },
+					{ name: 'Oldest First', value: 'asc' },
+				],
+				default: 'desc',
+			},
+		],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+	const node = this.getNode();
+	const folder = FOLDERS[this.getNodeParameter('folder', i) as string];
+	const returnAll = this.getNodeParameter('returnAll', i) as boolean;
+	const limit = returnAll ? undefined : (this.getNodeParameter('limit', i) as number);
+	const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
+	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const qs: IDataObject = { sortDir: options.sortDir ?? 'desc' };
+	for (const [field, param] of [['station', 'stationIdentifier'], ['partner', 'partnerIdentifier'], ['subject', 'subject']] as const) {
+		const value = String(filters[field] ?? '').trim();
+		if (value) {
+			rejectControlCharacters(node, value, `Filters → ${field}`, i);
+			qs[param] = value;
+		}
+	}
+	if (String(filters.messageId ?? '').trim()) qs.identifier = normaliseMessageId(node, filters.messageId, i, 'Filters → Message ID');
+	if (folder.side === 'inbox') qs.fetchAll = options.includeRead === true;
+	const ids = await listMessageIds.call(this, { path: folder.path, qs, limit, action: `List messages in ${folder.path}`, itemIndex: i });
+	if (options.includeDetails !== true) return ids.map((id) => item({ messageIdentifier: id }, i));
+	const markAsRead = options.markAsRead === true;
+	const details = await mapWithConcurrency(ids, Number(options.concurrency ?? 5), async (id) =>
+		apiRequest.call(this, {
+			method: 'GET',
+			path: messagePath(folder.side, id),
+			qs: folder.side === 'inbox' ? { markAsRead } : {},
+			service: true,
+			action: `Get message ${id}`,
+			notFoundHint: 'It was listed a moment ago; it may have been deleted since.',
+			itemIndex: i,
+		}),
+	);
+	return details.map((message) => item(withIsoTimestamps(message), i));
+}

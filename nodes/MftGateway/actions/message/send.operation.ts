@@ -1,0 +1,261 @@
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { deliveryStateOf, mdnSummary, waitForDelivery } from '../../helpers/delivery';
+import { buildMultipart } from '../../helpers/multipart';
+import { messageIdOf, withIsoTimestamps } from '../../helpers/output';
+import { rejectControlCharacters } from '../../transport/ids';
+import { apiRequestFull } from '../../transport/request';
+import { item, show } from '../common';
+
+const op = ['send'];
+/** A raw upload may take long for big files; the API call itself has no documented size limit. */
+const UPLOAD_TIMEOUT_MS = 15 * 60_000;
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Station (AS2-From)',
+		name: 'station',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'MYSTATION',
+		description: 'AS2 identifier of your station that sends the message',
+		displayOptions: show('message', op),
+	},
+	{
+		displayName: 'Partner (AS2-To)',
+		name: 'partner',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'PARTNER_AS2_ID',
+		description: 'AS2 identifier of the trading partner that receives it',
+		displayOptions: show('message', op),
+	},
+	{
+		displayName: 'Payload',
+		name: 'payload',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Binary File(s) From Input', value: 'binary', description: 'One or more binary properties of the input item' },
+			{ name: 'Text', value: 'text', description: 'EDI, XML, JSON or other text typed here or given by an expression' },
+		],
+		default: 'binary',
+		displayOptions: show('message', op),
+	},
+	{
+		displayName: 'Input Binary Fields',
+		name: 'binaryProperties',
+		type: 'string',
+		required: true,
+		default: 'data',
+		description: 'Name of the binary property to send, or several separated by commas: several become one message with several attachments (multipart)',
+		displayOptions: show('message', op, { payload: ['binary'] }),
+	},
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 6 },
+		required: true,
+		default: '',
+		placeholder: 'ISA*00*          *00*          *ZZ*SENDER...~',
+		displayOptions: show('message', op, { payload: ['text'] }),
+	},
+	{
+		displayName: 'File Name',
+		name: 'fileName',
+		type: 'string',
+		required: true,
+		default: 'message.edi',
+		description: 'Attachment name the partner sees',
+		displayOptions: show('message', op, { payload: ['text'] }),
+	},
+	{
+		displayName: 'Wait for Delivery',
+		name: 'waitForDelivery',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to wait until the message is sent (with its MDN), failed or incomplete, instead of returning as soon as it is queued',
+		displayOptions: show('message', op),
+	},
+	{
+		displayName: 'Wait Timeout (Seconds)',
+		name: 'waitTimeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 300,
+		description: 'How long to wait; then the node returns the message as still pending and says which box it is in',
+		displayOptions: show('message', op, { waitForDelivery: [true] }),
+	},
+	{
+		displayName: 'Check Every (Seconds)',
+		name: 'pollInterval',
+		type: 'number',
+		typeOptions: { minValue: 0.1 },
+		default: 5,
+		displayOptions: show('message', op, { waitForDelivery: [true] }),
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: show('message', op),
+		options: [
+			{
+				displayName: 'Attachment Name',
+				name: 'attachmentName',
+				type: 'string',
+				default: '',
+				description: 'Name of the single attachment; by default the binary file name (or File Name for text)',
+			},
+			{
+				displayName: 'Content Type',
+				name: 'contentType',
+				type: 'string',
+				default: '',
+				placeholder: 'application/edi-x12',
+				description: 'MIME type of the payload; by default the binary MIME type, or application/edi-x12 for text',
+			},
+			{
+				displayName: 'Subject',
+				name: 'subject',
+				type: 'string',
+				default: '',
+				description: 'AS2 subject; by default the partner\'s default subject',
+			},
+		],
+	},
+];
+
+interface Attachment {
+	name: string;
+	contentType: string;
+	size: number;
+	/** Opens the content anew (a stream from binary storage, or a buffer). */
+	open: () => Promise<unknown>;
+	buffer: () => Promise<Buffer>;
+}
+
+async function binaryAttachments(this: IExecuteFunctions, i: number, contentTypeOverride: string): Promise<Attachment[]> {
+	const names = String(this.getNodeParameter('binaryProperties', i)).split(',').map((n) => n.trim()).filter(Boolean);
+	if (names.length === 0) throw new NodeOperationError(this.getNode(), 'Input Binary Fields is empty', { itemIndex: i, description: 'Name the binary property that holds the file, e.g. "data".' });
+	const result: Attachment[] = [];
+	for (const name of names) {
+		const binary: IBinaryData = this.helpers.assertBinaryData(i, name);
+		const fileName = binary.fileName || `${name}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
+		const contentType = contentTypeOverride || binary.mimeType || 'application/octet-stream';
+		const buffer = () => this.helpers.getBinaryDataBuffer(i, name);
+		let size: number;
+		let open: () => Promise<unknown>;
+		if (binary.id) {
+			const id = binary.id;
+			size = Number((await this.helpers.getBinaryMetadata(id)).fileSize);
+			open = async () => await this.helpers.getBinaryStream(id);
+		} else {
+			size = Buffer.from(binary.data, 'base64').length;
+			open = buffer;
+		}
+		if (!(size > 0)) throw new NodeOperationError(this.getNode(), `The file in binary property "${name}" is empty`, { itemIndex: i, description: 'MFT Gateway does not send empty messages. Check the node that produced the file.' });
+		result.push({ name: fileName, contentType, size, open, buffer });
+	}
+	return result;
+}
+
+export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+	const node = this.getNode();
+	const station = String(this.getNodeParameter('station', i)).trim();
+	const partner = String(this.getNodeParameter('partner', i)).trim();
+	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const subject = String(options.subject ?? '');
+	const contentTypeOverride = String(options.contentType ?? '').trim();
+	if (!station) throw new NodeOperationError(node, 'Station (AS2-From) is empty', { itemIndex: i, description: 'Give the AS2 identifier of your sending station.' });
+	if (!partner) throw new NodeOperationError(node, 'Partner (AS2-To) is empty', { itemIndex: i, description: 'Give the AS2 identifier of the receiving partner.' });
+	const checks: Array<[string, string]> = [['Station (AS2-From)', station], ['Partner (AS2-To)', partner], ['Subject', subject], ['Content Type', contentTypeOverride], ['Attachment Name', String(options.attachmentName ?? '')]];
+	for (const [field, value] of checks) rejectControlCharacters(node, value, field, i);
+
+	let attachments: Attachment[];
+	if (this.getNodeParameter('payload', i) === 'text') {
+		const data = Buffer.from(String(this.getNodeParameter('text', i)), 'utf8');
+		const fileName = String(this.getNodeParameter('fileName', i)).trim();
+		rejectControlCharacters(node, fileName, 'File Name', i);
+		if (data.length === 0) throw new NodeOperationError(node, 'Text is empty', { itemIndex: i, description: 'Type the payload or map it from a previous node.' });
+		attachments = [{ name: fileName || 'message.edi', contentType: contentTypeOverride || 'application/edi-x12', size: data.length, open: async () => data, buffer: async () => data }];
+	} else {
+		attachments = await binaryAttachments.call(this, i, contentTypeOverride);
+	}
+	for (const a of attachments) rejectControlCharacters(node, a.name, 'Attachment file name', i);
+
+	const headers: IDataObject = { 'AS2-From': station, 'AS2-To': partner };
+	if (subject) headers.Subject = subject;
+	let body: () => Promise<unknown>;
+	if (attachments.length === 1) {
+		const [single] = attachments;
+		headers['Content-Type'] = single.contentType;
+		headers['Content-Length'] = single.size;
+		headers['Attachment-Name'] = String(options.attachmentName || single.name);
+		body = single.open;
+	} else {
+		const multipart = buildMultipart(await Promise.all(attachments.map(async (a) => ({ fileName: a.name, contentType: a.contentType, data: await a.buffer() }))));
+		headers['Content-Type'] = multipart.contentType;
+		body = async () => multipart.body;
+	}
+	const response = await apiRequestFull.call(this, {
+		method: 'POST',
+		path: '/message/submit',
+		service: true,
+		headers,
+		body,
+		retry: 'submit',
+		timeoutMs: UPLOAD_TIMEOUT_MS,
+		action: `Send to partner ${partner}`,
+		invalidHint: `Check that station "${station}" and partner "${partner}" exist in MFT Gateway (AS2 identifiers are case-sensitive).`,
+		itemIndex: i,
+	});
+	const answer = response.body as IDataObject;
+	const id = messageIdOf(answer);
+	if (!id) throw new NodeOperationError(node, 'MFT Gateway accepted the message but returned no message ID', { itemIndex: i, description: 'Look for it with Message → Get Many in the Queued folder.' });
+	const queued: IDataObject = {
+		messageIdentifier: id,
+		deliveryStatus: 'queued',
+		message: answer.message ?? null,
+		link: (response.headers.link as string) ?? null,
+		station,
+		partner,
+		subject: subject || null,
+		attachments: attachments.map((a) => ({ name: a.name, contentType: a.contentType, size: a.size })),
+	};
+	if (!this.getNodeParameter('waitForDelivery', i)) return [item(queued, i)];
+
+	const timeoutMs = Number(this.getNodeParameter('waitTimeout', i)) * 1000;
+	const intervalMs = Number(this.getNodeParameter('pollInterval', i)) * 1000;
+	const result = await waitForDelivery.call(this, id, timeoutMs, intervalMs, i);
+	const message = result.message ? withIsoTimestamps(result.message) : {};
+	if (result.state === 'failed') {
+		const reason = String(result.message?.failureReason ?? 'no reason given');
+		throw new NodeOperationError(node, `Message ${id} to ${partner} failed: ${reason}`, {
+			itemIndex: i,
+			description: 'MFT Gateway gave up delivering it (see Failed folder). Fix the cause (partner URL, certificates, partner availability) and send again.',
+		});
+	}
+	const state = result.timedOut ? 'pending' : result.state;
+	const where = result.message ? deliveryStateOf(result.message) : result.state;
+	return [
+		item(
+			{
+				...queued,
+				...message,
+				messageIdentifier: id,
+				deliveryStatus: state,
+				box: where,
+				mdn: result.message ? mdnSummary(result.message) : null,
+				...(result.timedOut ? { note: `Not delivered after ${timeoutMs / 1000} s; the message is still in the ${where} box. MFT Gateway keeps retrying on its own.` } : {}),
+			},
+			i,
+		),
+	];
+}

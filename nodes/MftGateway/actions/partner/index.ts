@@ -1,0 +1,24 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { Operation } from '../common';
+import * as create from './create.operation';
+import * as update from './update.operation';
+
+export const operations: Record<string, Operation> = { create, update };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['partner'] } },
+		options: [
+			{ name: 'Create', value: 'create', description: 'Create an AS2 trading partner', action: 'Create a partner' },
+			{ name: 'Update', value: 'update', description: 'Change the settings of a trading partner', action: 'Update a partner' },
+		],
+		default: 'create',
+	},
+	...create.description,
+	...update.description,
+];

@@ -1,0 +1,61 @@
+import type { IBinaryData, IN8nHttpFullResponse } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { toNodeApiError } from './errors';
+import { readFailure } from './failure';
+import { describeUrl } from './redact';
+import type { MftContext } from './request';
+import { type AttemptResult, withRetries } from './retryPolicy';
+
+export interface PresignedDownload {
+	url: string;
+	fileName: string;
+	mimeType?: string;
+	/** Asks the API for a fresh URL of the same file (called once, when the first URL has expired). */
+	renewUrl: () => Promise<string>;
+	action: string;
+	itemIndex?: number;
+}
+
+const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * Downloads a pre-signed URL straight into n8n's binary storage as a stream (no whole-file buffer).
+ * A plain request without credentials: the api token never goes to the storage host, which would also
+ * refuse a request carrying both kinds of auth. An expired URL (403) is renewed once.
+ */
+export async function downloadPresigned(this: MftContext, file: PresignedDownload): Promise<IBinaryData> {
+	let url = file.url;
+	let renewed = false;
+	const fetchOnce = async (): Promise<AttemptResult<IBinaryData>> => {
+		try {
+			const response = (await this.helpers.httpRequest({ method: 'GET', url, encoding: 'stream', json: false, returnFullResponse: true, timeout: DOWNLOAD_TIMEOUT_MS })) as IN8nHttpFullResponse;
+			const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim();
+			const mimeType = file.mimeType || (contentType && contentType !== 'binary/octet-stream' ? contentType : undefined);
+			return { ok: true, value: await this.helpers.prepareBinaryData(response.body as Buffer, file.fileName, mimeType) };
+		} catch (error) {
+			// An error body is an unread stream here; free its socket.
+			(error as { response?: { data?: { destroy?: () => void } } }).response?.data?.destroy?.();
+			return { ok: false, failure: readFailure(error) };
+		}
+	};
+	const result = await withRetries(
+		'idempotent',
+		async () => {
+			const first = await fetchOnce();
+			if (first.ok || first.failure.status !== 403 || renewed) return first;
+			renewed = true;
+			url = await file.renewUrl();
+			return await fetchOnce();
+		},
+		sleep,
+	);
+	if (result.ok) return result.value;
+	throw toNodeApiError(this.getNode(), result.failure, {
+		action: `${file.action} (${describeUrl(url)})`,
+		notFoundHint: 'The file is no longer in storage (MFT Gateway deletes files 70 days after they arrive, or on a successful MDN if the partner is set so).',
+		attempts: result.attempts,
+		itemIndex: file.itemIndex,
+		host: new URL(url).host,
+	});
+}

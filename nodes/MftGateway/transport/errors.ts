@@ -1,0 +1,59 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import type { HttpFailure } from './failure';
+import { redact } from './redact';
+
+export interface FailureContext {
+	/** What was being done, e.g. "Get message <id> from the inbox". */
+	action: string;
+	/** Advice for a 404 / 422 from this call (the API's text alone rarely says what to change). */
+	notFoundHint?: string;
+	invalidHint?: string;
+	attempts: number;
+	itemIndex?: number;
+	/** A submit that may have reached the server: say it was not resent and how to check. */
+	maybeSent?: boolean;
+	host: string;
+}
+
+const MAYBE_SENT =
+	'The message may already have been queued, so it was NOT sent again (a duplicate AS2 message reaches the partner twice). ' +
+	'Before resending, look for it with Message → Get Many in the Queued, Sent and Failed folders (filter by partner or subject).';
+
+function advice(failure: HttpFailure, ctx: FailureContext): string {
+	const retried = ctx.attempts > 1 ? ` (tried ${ctx.attempts} times)` : '';
+	if (failure.status === 0) return `Could not reach ${ctx.host}${failure.code ? ` (${failure.code})` : ''}${retried}. Check the Base URL in the credential and the network.`;
+	switch (failure.status) {
+		case 400:
+			return 'MFT Gateway refused the request as invalid; check the fields named above.';
+		case 401:
+			return 'The credentials were refused even after a fresh login. Check the MFT Gateway API credential.';
+		case 403:
+			return 'This account or API token is not allowed to do this (a Read-Only token cannot change anything).';
+		case 404:
+			return ctx.notFoundHint ?? 'It does not exist (or was deleted). Check the identifier.';
+		case 413:
+			return 'The payload is too large for the REST API. Send a smaller file.';
+		case 422:
+			return ctx.invalidHint ?? 'MFT Gateway could not process the values given. Check them.';
+		case 429:
+			return `MFT Gateway is limiting the request rate${retried}. Run fewer items at once or add a Wait node.`;
+		default:
+			return failure.status >= 500 ? `MFT Gateway had a server error${retried}. Try again later.` : `HTTP ${failure.status}${retried}.`;
+	}
+}
+
+/** The one way an HTTP failure becomes an n8n error: API text + what to do, never a secret. */
+export function toNodeApiError(node: INode, failure: HttpFailure, ctx: FailureContext): NodeApiError {
+	const what = failure.apiMessage || (failure.status ? `HTTP ${failure.status}` : 'No answer');
+	const tail = ctx.maybeSent && (failure.status === 0 || failure.status >= 500) ? ` ${MAYBE_SENT}` : '';
+	const message = redact(`${ctx.action} failed: ${what}. ${advice(failure, ctx)}${tail}`);
+	const payload: JsonObject = { message, httpCode: failure.status ? String(failure.status) : null, code: failure.code ?? null };
+	return new NodeApiError(node, payload, {
+		message,
+		description: failure.status ? `HTTP ${failure.status} from ${ctx.host}` : `No response from ${ctx.host}`,
+		httpCode: failure.status ? String(failure.status) : undefined,
+		itemIndex: ctx.itemIndex,
+	});
+}

@@ -1,0 +1,76 @@
+import { redact } from './redact';
+
+/** What went wrong with one HTTP call, read from an axios error or an n8n error wrapping one. */
+export interface HttpFailure {
+	/** HTTP status, or 0 when there was no answer (network error, timeout). */
+	status: number;
+	/** Network error code such as ECONNREFUSED, when there was no answer. */
+	code?: string;
+	/** The API's `message`, or readable text from an HTML/plain body; redacted. */
+	apiMessage?: string;
+	/** Milliseconds from a Retry-After header (seconds or HTTP date). */
+	retryAfterMs?: number;
+}
+
+interface ErrorLike {
+	code?: string;
+	message?: string;
+	cause?: unknown;
+	httpCode?: string | null;
+	response?: { status?: number; data?: unknown; headers?: Record<string, unknown> };
+}
+
+const NETWORK_CODES = ['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_SOCKET_CONNECTION_TIMEOUT'];
+
+function findResponseError(error: unknown): ErrorLike {
+	let current = error as ErrorLike | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (current.response || (current.code && NETWORK_CODES.includes(current.code))) return current;
+		current = current.cause as ErrorLike | undefined;
+	}
+	return (error ?? {}) as ErrorLike;
+}
+
+function bodyText(data: unknown): string | undefined {
+	if (data === undefined || data === null || data === '') return undefined;
+	if (typeof (data as { pipe?: unknown }).pipe === 'function') return undefined; // an unread stream
+	if (typeof data === 'object' && !Buffer.isBuffer(data)) {
+		const message = (data as { message?: unknown }).message;
+		return typeof message === 'string' && message ? message : JSON.stringify(data).slice(0, 300);
+	}
+	const text = Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
+	try {
+		const parsed = JSON.parse(text) as { message?: unknown };
+		if (typeof parsed?.message === 'string') return parsed.message;
+	} catch {
+		// not JSON: an HTML page from a proxy, an S3 XML error, plain text
+	}
+	const s3 = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
+	const readable = (s3 ?? text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
+	return readable ? readable.slice(0, 200) : undefined;
+}
+
+function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
+	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	const text = String(value).trim();
+	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+	const at = Date.parse(text);
+	return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export function readFailure(error: unknown): HttpFailure {
+	const source = findResponseError(error);
+	const response = source.response;
+	if (response?.status) {
+		const headers = response.headers ?? {};
+		return {
+			status: response.status,
+			apiMessage: redact(bodyText(response.data) ?? ''),
+			retryAfterMs: parseRetryAfter(headers['retry-after'] ?? headers['Retry-After']),
+		};
+	}
+	const httpCode = Number((error as ErrorLike)?.httpCode);
+	const code = source.code && NETWORK_CODES.includes(source.code) ? source.code : /timeout/i.test(source.message ?? '') ? 'ETIMEDOUT' : /socket hang up|aborted/i.test(source.message ?? '') ? 'ECONNRESET' : undefined;
+	if (code) return { status: 0, code };
+	return { status: Number.isInteger(httpCode) && httpCode >= 400 ? httpCode : 0, apiMessage: redact((error as ErrorLike)?.message ?? 'Unknown error') };
+}

@@ -1,0 +1,28 @@
+/**
+ * Removes secrets from any text that may reach a user, a log or an output item: JWTs (api and refresh
+ * tokens), pre-signed URL signatures and security tokens, and Authorization header values.
+ */
+const PATTERNS: Array<[RegExp, string]> = [
+	[/eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]{4,}/g, '[redacted token]'],
+	[/(X-Amz-(?:Signature|Security-Token|Credential)=)[^&\s"']+/gi, '$1[redacted]'],
+	[/(authorization["']?\s*[:=]\s*["']?)[^"',\s}]+/gi, '$1[redacted]'],
+];
+
+export function redact(text: string, secrets: string[] = []): string {
+	let result = text;
+	for (const secret of secrets) {
+		if (secret && secret.length >= 4) result = result.split(secret).join('[redacted]');
+	}
+	for (const [pattern, replacement] of PATTERNS) result = result.replace(pattern, replacement);
+	return result;
+}
+
+/** A pre-signed URL without its query string, for messages that must say which file failed. */
+export function describeUrl(url: string): string {
+	try {
+		const parsed = new URL(url);
+		return `${parsed.origin}${parsed.pathname}`;
+	} catch {
+		return '[invalid URL]';
+	}
+}

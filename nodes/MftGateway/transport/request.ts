@@ -1,0 +1,122 @@
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, IN8nHttpFullResponse, IPollFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { toNodeApiError } from './errors';
+import { type HttpFailure, readFailure } from './failure';
+import { type AttemptResult, type RetryMode, withRetries } from './retryPolicy';
+import { normaliseBaseUrl } from './session';
+
+export type MftContext = IExecuteFunctions | IPollFunctions;
+
+export const CREDENTIALS_TYPE = 'mftGatewayApi';
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	/** Path under the Base URL, already encoded (see ids.ts). */
+	path: string;
+	qs?: IDataObject;
+	/** JSON body, a Buffer, or a function that makes the body anew for every attempt (streams). */
+	body?: IDataObject | Buffer | (() => unknown);
+	headers?: IDataObject;
+	/** Adds `service=as2` (message and partner endpoints). */
+	service?: boolean;
+	/** Default: `idempotent` for GET/PUT/DELETE, `none` otherwise. */
+	retry?: RetryMode;
+	timeoutMs?: number;
+	/** For error messages, e.g. `Get message <id> from the inbox`. */
+	action: string;
+	notFoundHint?: string;
+	invalidHint?: string;
+	itemIndex?: number;
+	/** Answer a 404 as `{ statusCode: 404 }` instead of an error (for "is it there?" checks). */
+	notFoundOk?: boolean;
+}
+
+export interface ApiResponse {
+	/** Parsed JSON: an object for almost every endpoint (GET /certificate answers an array). */
+	body: IDataObject;
+	headers: IDataObject;
+	statusCode: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+async function hostOf(ctx: MftContext): Promise<string> {
+	try {
+		return new URL(normaliseBaseUrl((await ctx.getCredentials(CREDENTIALS_TYPE)).baseUrl)).host;
+	} catch {
+		return 'MFT Gateway';
+	}
+}
+
+function failureFromResponse(response: IN8nHttpFullResponse): HttpFailure {
+	return readFailure({ response: { status: response.statusCode, data: response.body, headers: response.headers } });
+}
+
+/**
+ * The one request path of the package: auth (through the credential), `service=as2`, timeouts, the retry
+ * policy, and errors that say what to do. A submit (`retry: 'submit'`) reads its answer without n8n's
+ * automatic 401 retry, which would resend a spent upload stream and hang on n8n 2.8: on 401 it renews the
+ * session with a cheap read and sends a fresh body, since a 401 means the server took nothing.
+ */
+export async function apiRequestFull(this: MftContext, req: ApiRequest): Promise<ApiResponse> {
+	const mode: RetryMode = req.retry ?? (['GET', 'PUT', 'DELETE', 'HEAD'].includes(req.method) ? 'idempotent' : 'none');
+	const send = async (): Promise<AttemptResult<ApiResponse>> => {
+		const options: IHttpRequestOptions = {
+			method: req.method,
+			url: req.path,
+			qs: req.service ? { service: 'as2', ...req.qs } : req.qs,
+			headers: req.headers,
+			body: (typeof req.body === 'function' ? await req.body() : req.body) as IHttpRequestOptions['body'],
+			json: true,
+			timeout: req.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: mode === 'submit',
+		};
+		try {
+			const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIALS_TYPE, options)) as IN8nHttpFullResponse;
+			if (response.statusCode < 400) return { ok: true, value: response as unknown as ApiResponse };
+			return { ok: false, failure: failureFromResponse(response) };
+		} catch (error) {
+			return { ok: false, failure: readFailure(error) };
+		}
+	};
+	let renewedSession = false;
+	const result = await withRetries(
+		mode,
+		async () => {
+			const first = await send();
+			if (mode !== 'submit' || first.ok || first.failure.status !== 401 || renewedSession) return first;
+			renewedSession = true;
+			await renewSession.call(this);
+			return await send();
+		},
+		sleep,
+	);
+	if (result.ok) return result.value;
+	if (req.notFoundOk && result.failure.status === 404) return { body: {}, headers: {}, statusCode: 404 };
+	throw toNodeApiError(this.getNode(), result.failure, {
+		action: req.action,
+		notFoundHint: req.notFoundHint,
+		invalidHint: req.invalidHint,
+		attempts: result.attempts,
+		itemIndex: req.itemIndex,
+		maybeSent: mode === 'submit',
+		host: await hostOf(this),
+	});
+}
+
+export async function apiRequest(this: MftContext, req: ApiRequest): Promise<IDataObject> {
+	return (await apiRequestFull.call(this, req)).body;
+}
+
+/** A cheap authenticated read: n8n renews the session on its 401, so the next call has a fresh token. */
+export async function renewSession(this: MftContext): Promise<void> {
+	await apiRequest.call(this, {
+		method: 'GET',
+		path: '/message/outbox/queued',
+		qs: { pageLength: 1 },
+		service: true,
+		action: 'Renew the MFT Gateway session',
+	});
+}

@@ -1,0 +1,78 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { readFailure } from './failure';
+
+export const DEFAULT_BASE_URL = 'https://api.mftgateway.com';
+
+function parseUrl(text: string): URL | undefined {
+	try {
+		return new URL(text);
+	} catch {
+		return undefined;
+	}
+}
+
+/** Trims the Base URL and drops trailing slashes; refuses what is not an http(s) URL. */
+export function normaliseBaseUrl(value: unknown): string {
+	const text = String(value ?? '').trim().replace(/\/+$/, '') || DEFAULT_BASE_URL;
+	const url = parseUrl(text);
+	if (!url) throw new Error(`The Base URL "${text}" is not a URL. Use ${DEFAULT_BASE_URL}, or the sandbox URL.`);
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		throw new Error(`The Base URL must start with https:// (got "${text}")`);
+	}
+	return text;
+}
+
+/** Seconds left in a JWT, or undefined when it is not a JWT. */
+function jwtSecondsLeft(token: string): number | undefined {
+	const payload = token.split('.')[1];
+	if (!payload) return undefined;
+	try {
+		const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+		return typeof exp === 'number' ? exp - Date.now() / 1000 : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+const DEFAULT_TOKEN_SECONDS = 3300;
+
+/** Reads a login or refresh answer, with the post-2024 names or the legacy ones. */
+export function readTokens(response: unknown): { sessionToken: string; refreshToken: string; sessionExpiresAt: number } {
+	const body = (response ?? {}) as IDataObject;
+	const token = body.apiToken ?? body.api_token;
+	if (typeof token !== 'string' || token === '') throw new Error('MFT Gateway answered the login without an api token');
+	const refresh = body.refreshToken ?? body.refresh_token;
+	const declared = Number(body.apiTokenExpiryIn);
+	const seconds = Number.isFinite(declared) && declared > 0 ? declared : (jwtSecondsLeft(token) ?? DEFAULT_TOKEN_SECONDS);
+	return {
+		sessionToken: token,
+		refreshToken: typeof refresh === 'string' ? refresh : '',
+		sessionExpiresAt: Math.floor(Date.now() + seconds * 1000),
+	};
+}
+
+/** A login failure in plain words: what is wrong and what to change. Never includes the sent body. */
+export function describeLoginFailure(error: unknown, baseUrl: string, usePassword: boolean): string {
+	if (error instanceof Error && /^MFT Gateway answered/.test(error.message)) return error.message;
+	const failure = readFailure(error);
+	const host = new URL(baseUrl).host;
+	const said = failure.apiMessage ? ` ("${failure.apiMessage}")` : '';
+	if (failure.code === 'ENOTFOUND' || failure.code === 'EAI_AGAIN') {
+		return `The host ${host} was not found. Check the Base URL in the credential (normally ${DEFAULT_BASE_URL}).`;
+	}
+	if (failure.code === 'ECONNREFUSED') return `Could not connect to ${host}: the connection was refused. Check the Base URL and that the server is running.`;
+	if (failure.code) return `Could not reach ${host} (${failure.code}). Check the Base URL and your network, then try again.`;
+	if (failure.status === 401) {
+		return usePassword
+			? `MFT Gateway rejected the username or password${said}. Check them in the credential.`
+			: `MFT Gateway rejected the Token ID or Token Secret${said}. Check both in the credential; a lost secret cannot be shown again, so create a new API token if needed.`;
+	}
+	if (failure.status === 403) {
+		return `This account is not allowed to use the MFT Gateway REST API${said}. Use an API token, or a dedicated user without MFA.`;
+	}
+	if (failure.status === 404 || failure.status === 405) {
+		return `${baseUrl} does not look like the MFT Gateway API: POST /authorize answered HTTP ${failure.status}. Check the Base URL (normally ${DEFAULT_BASE_URL}).`;
+	}
+	return `Login to MFT Gateway failed with HTTP ${failure.status}${said}. Try again later; if it persists, check the Base URL.`;
+}

@@ -1,0 +1,5 @@
+export { startSandbox, type RunningSandbox, type StartOptions } from './server';
+export { Sandbox, type SandboxOptions } from './sandbox';
+export type { SandboxConfig } from './config';
+export type { FaultRule, FaultAction } from './faults';
+export { SEED } from './seed';

@@ -1,0 +1,148 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- the sandbox is dev-only tooling, not n8n node code */
+import { type SandboxConfig, DEFAULT_CONFIG, mergeConfig } from './config';
+import { Faults } from './faults';
+import { ApiError } from './http';
+import { type IncomingFile, MessageFactory } from './messages';
+import { Lifecycle } from './lifecycle';
+import { type PresignedFile, Presigner } from './presign';
+import { seedState } from './seed';
+import { Stats } from './stats';
+import { Store } from './store';
+import { TokenSigner } from './tokens';
+
+export interface SandboxOptions {
+	/** Folder for state.json and files; without it, state lives in memory and files in a temp folder. */
+	dataDir?: string;
+	config?: Partial<SandboxConfig>;
+	/** Seed of the fault generator (random-rate faults repeat for the same seed). */
+	faultSeed?: number;
+}
+
+const MAX_REVOKED = 10_000;
+
+/** The emulated service: state, tokens, faults and lifecycle. The HTTP side is in server.ts. */
+export class Sandbox {
+	config: SandboxConfig;
+	readonly store: Store;
+	readonly faults: Faults;
+	readonly stats = new Stats();
+	readonly messages: MessageFactory;
+	readonly lifecycle: Lifecycle;
+	/** Set by the server once it listens. */
+	url = '';
+	filesUrl = '';
+	private readonly signer: TokenSigner;
+	private readonly presigner: Presigner;
+	private readonly issuedApiTokens: string[] = [];
+
+	constructor(options: SandboxOptions = {}) {
+		this.config = mergeConfig(DEFAULT_CONFIG, options.config ?? {});
+		this.store = new Store(options.dataDir, () => seedState());
+		this.faults = new Faults(options.faultSeed ?? 1);
+		this.signer = new TokenSigner(Buffer.from(this.store.state.signingKey, 'hex'));
+		this.presigner = new Presigner(this.store.state.signingKey);
+		this.messages = new MessageFactory(this.store);
+		this.lifecycle = new Lifecycle(this.store, () => this.config);
+	}
+
+	// ---- tokens ----
+
+	badCredentials(): ApiError {
+		this.stats.rejectedLogins++;
+		return new ApiError(401, 'Authentication Failed: Bad credentials');
+	}
+
+	issueTokens(username: string, via: 'password' | 'apiToken' | 'refresh'): Record<string, unknown> {
+		if (via === 'refresh') this.stats.refreshes++;
+		else this.stats.logins[via]++;
+		const api = this.signer.sign(username, 'api', this.config.tokenTtlSeconds);
+		this.issuedApiTokens.push(api.claims.jti);
+		if (this.issuedApiTokens.length > MAX_REVOKED) this.issuedApiTokens.shift();
+		const body: Record<string, unknown> = { apiToken: api.token, apiTokenExpiryIn: this.config.tokenTtlSeconds };
+		// Refresh tokens need a username (POST /refresh-session), so API-token sessions get none.
+		if (via !== 'apiToken') {
+			const refresh = this.signer.sign(username, 'refresh', this.config.refreshTtlSeconds);
+			this.store.state.liveRefreshTokens.push(refresh.claims.jti);
+			body.refreshToken = refresh.token;
+		}
+		this.store.changed();
+		return body;
+	}
+
+	/** Rotating refresh: the used refresh token stops working, a new pair is returned. */
+	refreshTokens(username: string, refreshToken: string): Record<string, unknown> {
+		const check = this.signer.verify(refreshToken, 'refresh');
+		const live = this.store.state.liveRefreshTokens;
+		const index = check.ok ? live.indexOf(check.claims.jti) : -1;
+		if (!check.ok || index < 0 || check.claims.sub.toLowerCase() !== username.toLowerCase()) {
+			throw new ApiError(500, 'Error occurred while refreshing the user session');
+		}
+		live.splice(index, 1);
+		return this.issueTokens(check.claims.sub, 'refresh');
+	}
+
+	/** Returns the account of a valid api token, or throws the 401 the API would send. */
+	authenticate(authorization: string | undefined): string {
+		const token = (authorization ?? '').replace(/^Bearer\s+/i, '').trim();
+		if (!token) throw new ApiError(401, 'Unauthorized');
+		const check = this.signer.verify(token, 'api');
+		if (!check.ok) throw new ApiError(401, check.reason === 'expired' ? 'The incoming token has expired' : 'Unauthorized');
+		if (this.store.state.revokedTokens.includes(check.claims.jti)) throw new ApiError(401, 'The incoming token has expired');
+		return check.claims.sub;
+	}
+
+	/** The "token expiry" fault: the presented token stops working now. */
+	expireToken(authorization: string | undefined): void {
+		const token = (authorization ?? '').replace(/^Bearer\s+/i, '').trim();
+		const check = this.signer.verify(token, 'api');
+		if (check.ok) this.revoke([check.claims.jti]);
+	}
+
+	/** Every api token issued so far stops working (refresh tokens stay valid). */
+	expireAllTokens(): number {
+		this.revoke(this.issuedApiTokens);
+		return this.issuedApiTokens.length;
+	}
+
+	private revoke(jtis: string[]): void {
+		const revoked = this.store.state.revokedTokens;
+		revoked.push(...jtis.filter((j) => !revoked.includes(j)));
+		if (revoked.length > MAX_REVOKED) revoked.splice(0, revoked.length - MAX_REVOKED);
+		this.store.changed();
+	}
+
+	// ---- files ----
+
+	presignedUrl(file: PresignedFile): string {
+		return this.presigner.sign(this.filesUrl, file, this.config.presignTtlSeconds);
+	}
+
+	checkPresigned(rawPath: string, query: URLSearchParams, hasAuthorization: boolean) {
+		return this.presigner.check(rawPath, query, hasAuthorization);
+	}
+
+	// ---- inbound ----
+
+	/** Makes a partner "send" `count` messages to a station; all get the same timestamp when given one. */
+	async deliverInbound(opts: { station: string; partner: string; subject: string; messageId?: string; timestamp?: number; count: number; files: IncomingFile[] }): Promise<string[]> {
+		if (!this.store.state.stations.some((s) => s.as2Identifier === opts.station)) throw new ApiError(422, `Unable to find station with AS2 identifier: ${opts.station}`);
+		if (!this.store.state.partners.some((p) => p.as2Identifier === opts.partner)) throw new ApiError(422, `Unable to find partner with AS2 identifier: ${opts.partner}`);
+		if (opts.messageId && opts.count > 1) throw new ApiError(400, 'messageId can only be given for a single message (count 1)');
+		const ids: string[] = [];
+		for (let i = 0; i < opts.count; i++) {
+			try {
+				const message = await this.messages.inbound({ ...opts, files: opts.files });
+				ids.push(message.identifier);
+			} catch (error) {
+				if (error instanceof ApiError) throw error;
+				throw new ApiError(409, (error as Error).message);
+			}
+		}
+		return ids;
+	}
+
+	close(): void {
+		this.lifecycle.close();
+		this.store.close();
+	}
+}

@@ -1,0 +1,88 @@
+import type { PartnerBehaviour, SandboxState, StoredCertificate } from './model';
+import { TokenSigner } from './tokens';
+
+/** The login and ids a fresh sandbox starts with; printed by `npm run sandbox` and used by the examples. */
+export const SEED = {
+	username: 'demo@sandbox.mftgateway.test',
+	password: 'sandbox-password',
+	tokenId: 'sandbox-token-id',
+	tokenSecret: 'sandbox-token-secret',
+	/** Exists, but may not use the REST API (as an account with MFA enabled). */
+	noApiUsername: 'mfa-user@sandbox.mftgateway.test',
+	noApiPassword: 'sandbox-password',
+	station: 'MYSTATION',
+	partners: {
+		PARTNER_OK: 'accept',
+		PARTNER_REJECTS: 'reject',
+		PARTNER_FLAKY: 'flaky',
+		PARTNER_DOWN: 'down',
+		PARTNER_NO_MDN: 'noMdn',
+	} as Record<string, PartnerBehaviour>,
+};
+
+const YEAR = 365 * 24 * 3600 * 1000;
+
+function certificate(alias: string, type: StoredCertificate['type'], cn: string, belongsTo: string[], issued: number): StoredCertificate {
+	const hex = Buffer.from(alias).toString('hex').slice(0, 32);
+	return {
+		alias,
+		type,
+		serialNumberHex: hex,
+		subjectCommonName: cn,
+		subjectDistinguishName: `CN=${cn}, O=Sandbox, C=US`,
+		issuerCommonName: type === 'HTTPS' ? 'Sandbox Root CA 1' : cn,
+		issuerDistinguishName: type === 'HTTPS' ? 'CN=Sandbox Root CA 1, O=Sandbox, C=US' : `CN=${cn}, O=Sandbox, C=US`,
+		validFrom: issued,
+		expiry: issued + 5 * YEAR,
+		belongsTo,
+	};
+}
+
+export function seedState(now = Date.UTC(2026, 0, 1)): SandboxState {
+	let n = 555119144483000;
+	const certificates: StoredCertificate[] = [
+		certificate('mystation-signing', 'STATION', SEED.station, [SEED.station], now),
+		certificate('sandbox-https-root', 'HTTPS', 'Sandbox Root CA 1', [], now),
+	];
+	const partners = Object.entries(SEED.partners).map(([as2Identifier, behaviour]) => {
+		certificates.push(certificate(`${as2Identifier.toLowerCase()}-cert`, 'PARTNER', as2Identifier, [as2Identifier], now));
+		return {
+			partnerId: n++,
+			name: as2Identifier.replace(/_/g, ' ').toLowerCase().replace(/\b\w/g, (c) => c.toUpperCase()),
+			as2Identifier,
+			url: `https://as2.${as2Identifier.toLowerCase().replace(/_/g, '-')}.example/as2`,
+			settings: { encryptMessage: true, encryptionAlgorithm: 'AES256_CBC', signMessage: true, signatureAlgorithm: 'SHA256', requestMDN: true, requestSignedMDN: true, requestAsyncMDN: false, transmissionTimeout: 120 },
+			behaviour,
+			createdAt: now,
+			updatedAt: now,
+		};
+	});
+	return {
+		version: 1,
+		signingKey: TokenSigner.newKey(),
+		nextNumber: 10959001878639,
+		users: [
+			{ username: SEED.username, password: SEED.password, apiAccess: true },
+			{ username: SEED.noApiUsername, password: SEED.noApiPassword, apiAccess: false },
+		],
+		apiTokens: [{ tokenId: SEED.tokenId, tokenSecret: SEED.tokenSecret, username: SEED.username }],
+		liveRefreshTokens: [],
+		revokedTokens: [],
+		messages: [],
+		stations: [
+			{
+				stationId: n++,
+				name: 'My Station',
+				as2Identifier: SEED.station,
+				email: 'as2@sandbox.mftgateway.test',
+				certificateAlias: 'mystation-signing',
+				receivedMessageNotifications: false,
+				failedMessageNotifications: true,
+				largePayloadSupport: false,
+				createdAt: now,
+			},
+		],
+		partners,
+		certificates,
+	};
+}

@@ -1,0 +1,150 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- the sandbox is dev-only tooling, not n8n node code */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import type { FaultDecision } from './faults';
+import { ApiError, header, sendError, sendJson } from './http';
+import { s3ErrorXml } from './presign';
+import { adminRoutes } from './routes/admin';
+import { authRoutes } from './routes/auth';
+import { directoryRoutes } from './routes/directory';
+import { messageRoutes } from './routes/messages';
+import type { Reply, Route } from './routes/types';
+import { Sandbox, type SandboxOptions } from './sandbox';
+
+const ROUTES: Route[] = [...authRoutes, ...messageRoutes, ...directoryRoutes, ...adminRoutes];
+
+export interface StartOptions extends SandboxOptions {
+	/** API port on 127.0.0.1 (0 = any free port). */
+	port?: number;
+	/** Port of the file host that serves pre-signed URLs (0 = any free port). */
+	filesPort?: number;
+}
+
+export interface RunningSandbox {
+	sandbox: Sandbox;
+	url: string;
+	filesUrl: string;
+	close(): Promise<void>;
+}
+
+function matchRoute(method: string, path: string): { route: Route; params: string[] } | 'wrongMethod' | undefined {
+	let pathMatched = false;
+	for (const route of ROUTES) {
+		const m = route.path.exec(path);
+		if (!m) continue;
+		pathMatched = true;
+		if (route.method === method) return { route, params: m.slice(1).map(decodeURIComponent) };
+	}
+	return pathMatched ? 'wrongMethod' : undefined;
+}
+
+/** Sends what a fault says instead of the real answer; returns false when the fault is not terminal. */
+function applyFault(decision: FaultDecision, sandbox: Sandbox, req: IncomingMessage, res: ServerResponse): string | undefined {
+	const action = decision.action;
+	if (!action) return undefined;
+	if (action.kind === 'drop') {
+		req.socket.destroy();
+		return 'drop';
+	}
+	if (action.kind === 'expireToken') {
+		sandbox.expireToken(header(req, 'Authorization'));
+		sendJson(res, 401, { message: 'The incoming token has expired' });
+		return 'expireToken';
+	}
+	const headers: Record<string, string> = action.retryAfter !== undefined ? { 'Retry-After': String(action.retryAfter) } : {};
+	const text = action.message ?? (action.status === 429 ? 'Too Many Requests' : action.status >= 500 ? 'Internal server error' : 'Request failed');
+	sendJson(res, action.status, { message: text }, headers);
+	return `status ${action.status}`;
+}
+
+async function handleApi(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse): Promise<void> {
+	const url = new URL(req.url ?? '/', 'http://sandbox');
+	const method = (req.method ?? 'GET').toUpperCase();
+	const found = matchRoute(method, url.pathname);
+	const routeName = typeof found === 'object' ? found.route.name : 'unknown';
+	let fault: string | undefined;
+	res.on('finish', () => sandbox.stats.record({ at: Date.now(), method, route: routeName, path: url.pathname, status: res.statusCode, authorization: req.headers.authorization !== undefined, fault }));
+	res.on('close', () => {
+		if (!res.writableFinished) sandbox.stats.record({ at: Date.now(), method, route: routeName, path: url.pathname, status: 0, authorization: req.headers.authorization !== undefined, fault });
+	});
+	try {
+		if (found === undefined) throw new ApiError(404, `No such endpoint: ${method} ${url.pathname}`);
+		if (found === 'wrongMethod') throw new ApiError(405, `Method ${method} is not allowed on ${url.pathname}`);
+		const { route, params } = found;
+		const decision = route.name === 'admin' ? { latencyMs: 0, when: 'before' as const } : sandbox.faults.decide(route.name, method);
+		if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+		if (decision.when === 'before' && (fault = applyFault(decision, sandbox, req, res))) return;
+		const username = route.auth ? sandbox.authenticate(header(req, 'Authorization')) : '';
+		const reply: Reply = await route.handle({ sandbox, req, query: url.searchParams, params, username });
+		if (decision.when === 'after' && (fault = applyFault(decision, sandbox, req, res))) return;
+		sendJson(res, reply.status, reply.body, reply.headers);
+	} catch (error) {
+		if (res.headersSent || res.destroyed) return;
+		if (error instanceof ApiError) return sendError(res, error);
+		process.stderr.write(`sandbox: ${method} ${url.pathname} failed: ${(error as Error).stack ?? String(error)}\n`);
+		sendJson(res, 500, { message: 'Internal server error' });
+	}
+}
+
+/** The "S3" side: serves pre-signed URLs and refuses them as S3 does (XML errors). */
+async function handleFile(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse): Promise<void> {
+	const url = new URL(req.url ?? '/', 'http://files');
+	const method = (req.method ?? 'GET').toUpperCase();
+	const hasAuthorization = req.headers.authorization !== undefined;
+	let fault: string | undefined;
+	res.on('close', () => sandbox.stats.record({ at: Date.now(), method, route: 'file', path: url.pathname, status: res.writableFinished ? res.statusCode : 0, authorization: hasAuthorization, fault }));
+	const decision = sandbox.faults.decide('file', method);
+	if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+	if ((fault = applyFault(decision, sandbox, req, res))) return;
+	const refuse = (status: number, code: string, message: string) => {
+		const xml = s3ErrorXml(code, message);
+		res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) });
+		res.end(xml);
+	};
+	if (method !== 'GET' && method !== 'HEAD') return refuse(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
+	const check = sandbox.checkPresigned(url.pathname, url.searchParams, hasAuthorization);
+	if (!check.ok) return refuse(check.status, check.code, check.message);
+	if (!sandbox.store.hasFile(check.file.key)) return refuse(404, 'NoSuchKey', 'The specified key does not exist.');
+	res.writeHead(200, {
+		'Content-Type': check.file.contentType,
+		'Content-Length': sandbox.store.fileSize(check.file.key),
+		'Content-Disposition': `attachment; filename="${check.file.fileName}"`,
+	});
+	if (method === 'HEAD') return void res.end();
+	sandbox.store.openFile(check.file.key).pipe(res);
+}
+
+function listen(server: Server, port: number): Promise<number> {
+	return new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+	});
+}
+
+/** Starts the sandbox: the API and its file host, both on 127.0.0.1. */
+export async function startSandbox(options: StartOptions = {}): Promise<RunningSandbox> {
+	const sandbox = new Sandbox(options);
+	const api = createServer((req, res) => void handleApi(sandbox, req, res));
+	const files = createServer((req, res) => void handleFile(sandbox, req, res));
+	const apiPort = await listen(api, options.port ?? 0);
+	const filesPort = await listen(files, options.filesPort ?? 0);
+	sandbox.url = `http://127.0.0.1:${apiPort}`;
+	sandbox.filesUrl = `http://127.0.0.1:${filesPort}`;
+	sandbox.lifecycle.resume();
+	const stop = (server: Server) =>
+		new Promise<void>((resolve) => {
+			server.close(() => resolve());
+			server.closeAllConnections();
+		});
+	return {
+		sandbox,
+		url: sandbox.url,
+		filesUrl: sandbox.filesUrl,
+		async close() {
+			await Promise.all([stop(api), stop(files)]);
+			sandbox.close();
+		},
+	};
+}

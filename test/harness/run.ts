@@ -1,0 +1,105 @@
+import { ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
+import type { IBinaryData, IDataObject, INode, INodeExecutionData, INodeParameters, IRun, IWorkflowBase } from 'n8n-workflow';
+import { createDeferredPromise, createRunExecutionData, Workflow } from 'n8n-workflow';
+
+import { ACTION_NODE_TYPE, additionalData, binaryDataService, nodeTypes, type TestCredentialsHelper } from './n8n';
+
+export const CREDENTIAL_ID = 'cred-1';
+
+export interface InputItem {
+	json?: IDataObject;
+	binary?: Record<string, { data: Buffer | string; fileName: string; mimeType: string }>;
+}
+
+export interface RunOptions {
+	parameters: INodeParameters;
+	credentials: TestCredentialsHelper;
+	items?: InputItem[];
+	credentialId?: string;
+	continueOnFail?: boolean;
+	nodeType?: string;
+}
+
+export interface RunResult {
+	/** Output items of the node (first output). */
+	items: INodeExecutionData[];
+	/** The node's error when it failed (n8n's run data keeps it). */
+	error?: Error & { description?: string | null; httpCode?: string | null };
+	run: IRun;
+}
+
+let executionCounter = 0;
+
+function makeNode(parameters: INodeParameters, type: string, credentialId: string, continueOnFail = false): INode {
+	return {
+		id: 'node-1',
+		name: 'MFT Gateway',
+		type,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { mftGatewayApi: { id: credentialId, name: 'MFT Gateway sandbox' } },
+		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+}
+
+/** Stores input files in n8n's binary storage (filesystem mode), as an upstream node would. */
+async function storeInputs(items: InputItem[], workflowId: string, executionId: string): Promise<INodeExecutionData[]> {
+	const result: INodeExecutionData[] = [];
+	for (const input of items) {
+		const binary: Record<string, IBinaryData> = {};
+		for (const [key, file] of Object.entries(input.binary ?? {})) {
+			const data = Buffer.isBuffer(file.data) ? file.data : Buffer.from(file.data);
+			binary[key] = await binaryDataService().store({ type: 'execution', workflowId, executionId }, data, { data: '', fileName: file.fileName, mimeType: file.mimeType } as IBinaryData);
+		}
+		result.push({ json: input.json ?? {}, ...(input.binary ? { binary } : {}) });
+	}
+	return result;
+}
+
+/** Runs one node through n8n-core's real WorkflowExecute, as a manual execution does. */
+export async function runNode(options: RunOptions): Promise<RunResult> {
+	const executionId = `exec-${++executionCounter}`;
+	const node = makeNode(options.parameters, options.nodeType ?? ACTION_NODE_TYPE, options.credentialId ?? 'cred-1', options.continueOnFail);
+	const workflowData: IWorkflowBase = { id: 'wf-1', name: 'test', active: false, isArchived: false, nodes: [node], connections: {}, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null } as unknown as IWorkflowBase;
+	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, nodeTypes, active: false, settings: {} });
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
+	const done = createDeferredPromise<IRun>();
+	hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
+	const data = additionalData(options.credentials, executionId);
+	(data as { hooks?: ExecutionLifecycleHooks }).hooks = hooks;
+	const inputs = await storeInputs(options.items ?? [{ json: {} }], 'wf-1', executionId);
+	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack: [{ node, data: { main: [inputs] }, source: null }] } });
+	await new WorkflowExecute(data, 'manual', runExecutionData).processRunExecutionData(workflow);
+	const run = await done.promise;
+	const task = run.data.resultData.runData[node.name]?.[0];
+	return { items: task?.data?.main?.[0] ?? [], error: (task?.error ?? run.data.resultData.error) as RunResult['error'], run };
+}
+
+/** Reads a binary property back as bytes (from filesystem storage or inline base64). */
+export async function binaryBytes(binary: IBinaryData): Promise<Buffer> {
+	return await binaryDataService().getAsBuffer(binary);
+}
+
+export interface PollOptions {
+	parameters: INodeParameters;
+	credentials: TestCredentialsHelper;
+	nodeType: string;
+	mode?: 'trigger' | 'manual';
+	/** Carried between polls, as n8n keeps it in the workflow's static data. */
+	staticData?: IDataObject;
+	credentialId?: string;
+}
+
+/** Runs one poll through n8n-core's real PollContext; returns the emitted items (null = nothing new). */
+export async function runPoll(options: PollOptions): Promise<{ items: INodeExecutionData[] | null; staticData: IDataObject }> {
+	const node = makeNode(options.parameters, options.nodeType, options.credentialId ?? 'cred-1');
+	node.name = 'MFT Gateway Trigger';
+	const staticData = options.staticData ?? {};
+	const workflow = new Workflow({ id: 'wf-poll', nodes: [node], connections: {}, nodeTypes, active: true, settings: {}, staticData });
+	const data = additionalData(options.credentials, `poll-${++executionCounter}`);
+	const context = new PollContext(workflow, node, data, options.mode ?? 'trigger', 'activate');
+	const nodeType = nodeTypes.getByNameAndVersion(options.nodeType, 1);
+	const result = await nodeType.poll!.call(context);
+	return { items: result ? result[0] : null, staticData: workflow.staticData as IDataObject };
+}
