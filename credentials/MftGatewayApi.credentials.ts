@@ -161,8 +161,8 @@ export class MftGatewayApi implements ICredentialType {
 		const target = requestOptions.url.startsWith('http') ? requestOptions.url : (requestOptions.baseURL ?? baseURL);
 		const sameHost = new URL(target).origin === new URL(baseURL).origin;
 		const options: IHttpRequestOptions = { ...requestOptions, baseURL: requestOptions.baseURL ?? baseURL };
-		// A token about to expire is left off too: the 401 renews it before, not during, a long upload.
-		const fresh = !credentials.sessionExpiresAt || Number(credentials.sessionExpiresAt) > Date.now() + 60_000;
+		// A token known to be expired is not sent: the 401 makes n8n renew it.
+		const fresh = !credentials.sessionExpiresAt || Number(credentials.sessionExpiresAt) > Date.now();
 		if (sameHost && fresh && credentials.sessionToken && credentials.sessionOwner === sessionOwner(credentials)) {
 			options.headers = { ...requestOptions.headers, Authorization: credentials.sessionToken as string };
 		}

@@ -41,7 +41,7 @@ export class MessageFactory {
 			transportStatusReceived: 0,
 			isRead: false,
 			mic: await this.mic(attachments),
-			transportHeaders: { 'AS2-From': station, 'AS2-To': partner, 'Message-Id': identifier, Subject: subject, 'User-Agent': 'MFT Gateway', 'AS2-Version': '1.2' },
+			transportHeaders: as2Headers({ from: station, to: partner, id: identifier, subject, userAgent: 'MFT Gateway', host: 'as2.partner.example' }),
 		};
 		this.store.addMessage(message);
 		return message;
@@ -76,7 +76,7 @@ export class MessageFactory {
 			isRead: false,
 			mic,
 			mdn: { mdnId: mdn.mdnId, disposition: 'automatic-action/MDN-sent-automatically; processed', humanMessage: mdn.humanMessage, mic, signed: true, incoming: false, status: 'Sent Signed MDN', statusCode: 1, timestamp: now + 1, rawKey },
-			transportHeaders: { 'AS2-From': opts.partner, 'AS2-To': opts.station, 'Message-ID': identifier, Subject: opts.subject, 'AS2-Version': '1.2', 'MIME-Version': '1.0', 'Content-Type': 'application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"' },
+			transportHeaders: as2Headers({ from: opts.partner, to: opts.station, id: identifier, subject: opts.subject, userAgent: 'Partner AS2 Server (sandbox)', host: 'service.mftgateway.com' }),
 		};
 		this.store.addMessage(message);
 		return message;
@@ -112,6 +112,26 @@ export class MessageFactory {
 		}
 		return formatMic(hash.digest('base64'));
 	}
+}
+
+/** The HTTP headers of the AS2 POST as MFT Gateway records them (`transportHeaders`). */
+function as2Headers(h: { from: string; to: string; id: string; subject: string; userAgent: string; host: string }): Record<string, string> {
+	return {
+		'AS2-From': h.from,
+		'AS2-To': h.to,
+		'AS2-Version': '1.2',
+		'Message-ID': h.id,
+		Subject: h.subject,
+		From: `as2@${h.from.toLowerCase()}.example`,
+		'User-Agent': h.userAgent,
+		Host: h.host,
+		'MIME-Version': '1.0',
+		'Accept-Encoding': 'gzip',
+		'Content-Transfer-Encoding': 'binary',
+		'Content-Type': 'application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"',
+		'Disposition-Notification-To': `as2@${h.from.toLowerCase()}.example`,
+		'Disposition-Notification-Options': 'signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, sha-256',
+	};
 }
 
 export function normaliseId(id: string): string {
