@@ -1,7 +1,7 @@
 /** Faults on demand: per route, by script ("the next 2 calls fail with 503") or by seeded random rate. */
 
 export type FaultAction =
-	| { kind: 'status'; status: number; retryAfter?: number; message?: string }
+	| { kind: 'status'; status: number; retryAfter?: number; message?: string; body?: 'json' | 'html' | 'empty' }
 	| { kind: 'drop' } // destroy the connection without an answer
 	| { kind: 'latency'; ms: number }
 	| { kind: 'expireToken' }; // the caller's access token expires now (401 on this and later calls)
@@ -104,6 +104,7 @@ function validateRule(rule: FaultRule): void {
 		const status = (rule.action as { status: number }).status;
 		if (!Number.isInteger(status) || status < 400 || status > 599) problems.push('action.status must be 400..599');
 	}
+	if (kind === 'status' && !['json', 'html', 'empty', undefined].includes((rule.action as { body?: string }).body)) problems.push('action.body must be json, html or empty');
 	if (kind === 'latency' && !((rule.action as { ms: number }).ms >= 0)) problems.push('action.ms must be >= 0');
 	if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1)) problems.push('rate must be between 0 and 1');
 	if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times > 0)) problems.push('times must be a positive integer');

@@ -55,7 +55,12 @@ function applyFault(decision: FaultDecision, sandbox: Sandbox, req: IncomingMess
 	}
 	const headers: Record<string, string> = action.retryAfter !== undefined ? { 'Retry-After': String(action.retryAfter) } : {};
 	const text = action.message ?? (action.status === 429 ? 'Too Many Requests' : action.status >= 500 ? 'Internal server error' : 'Request failed');
-	sendJson(res, action.status, { message: text }, headers);
+	if (action.body === 'html' || action.body === 'empty') {
+		// What a proxy or load balancer in front of the API may answer.
+		const page = action.body === 'html' ? `<html><head><title>${action.status}</title></head><body><h1>${action.status} ${text}</h1></body></html>` : '';
+		res.writeHead(action.status, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(page), ...headers });
+		res.end(page);
+	} else sendJson(res, action.status, { message: text }, headers);
 	return `status ${action.status}`;
 }
 

@@ -1,7 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { HttpFailure } from './failure';
+import { type HttpFailure, networkProblem } from './failure';
 import { redact } from './redact';
 
 export interface FailureContext {
@@ -23,7 +23,7 @@ const MAYBE_SENT =
 
 function advice(failure: HttpFailure, ctx: FailureContext): string {
 	const retried = ctx.attempts > 1 ? ` (tried ${ctx.attempts} times)` : '';
-	if (failure.status === 0) return `Could not reach ${ctx.host}${failure.code ? ` (${failure.code})` : ''}${retried}. Check the Base URL in the credential and the network.`;
+	if (failure.status === 0) return `Could not reach ${ctx.host}: ${networkProblem(failure.code)}${retried}. Check the Base URL in the credential and the network.`;
 	switch (failure.status) {
 		case 400:
 			return 'MFT Gateway refused the request as invalid; check the fields named above.';
@@ -46,13 +46,14 @@ function advice(failure: HttpFailure, ctx: FailureContext): string {
 
 /** The one way an HTTP failure becomes an n8n error: API text + what to do, never a secret. */
 export function toNodeApiError(node: INode, failure: HttpFailure, ctx: FailureContext): NodeApiError {
-	const what = failure.apiMessage || (failure.status ? `HTTP ${failure.status}` : 'No answer');
+	const what = failure.apiMessage || (failure.status ? `HTTP ${failure.status}` : 'no answer');
 	const tail = ctx.maybeSent && (failure.status === 0 || failure.status >= 500) ? ` ${MAYBE_SENT}` : '';
 	const message = redact(`${ctx.action} failed: ${what}. ${advice(failure, ctx)}${tail}`);
-	const payload: JsonObject = { message, httpCode: failure.status ? String(failure.status) : null, code: failure.code ?? null };
+	// No `code` here: NodeApiError would replace the message with its own text for network codes.
+	const payload: JsonObject = { message, httpCode: failure.status ? String(failure.status) : null };
 	return new NodeApiError(node, payload, {
 		message,
-		description: failure.status ? `HTTP ${failure.status} from ${ctx.host}` : `No response from ${ctx.host}`,
+		description: failure.status ? `HTTP ${failure.status} from ${ctx.host}` : `No response from ${ctx.host} (${failure.code ?? 'unknown network error'})`,
 		httpCode: failure.status ? String(failure.status) : undefined,
 		itemIndex: ctx.itemIndex,
 	});

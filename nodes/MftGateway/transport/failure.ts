@@ -14,6 +14,8 @@ export interface HttpFailure {
 
 interface ErrorLike {
 	code?: string;
+	description?: string | null;
+	context?: { data?: unknown };
 	message?: string;
 	cause?: unknown;
 	httpCode?: string | null;
@@ -21,6 +23,28 @@ interface ErrorLike {
 }
 
 const NETWORK_CODES = ['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_SOCKET_CONNECTION_TIMEOUT'];
+
+/**
+ * Network failures in words. The code itself stays out of messages: n8n replaces any error message that
+ * contains one (ECONNRESET, …) with a generic text of its own.
+ */
+const NETWORK_WORDS: Record<string, string> = {
+	ECONNRESET: 'the connection was closed before an answer came',
+	ECONNREFUSED: 'the connection was refused',
+	ECONNABORTED: 'the request timed out',
+	ETIMEDOUT: 'the request timed out',
+	ESOCKETTIMEDOUT: 'the request timed out',
+	ERR_SOCKET_CONNECTION_TIMEOUT: 'the connection timed out',
+	EPIPE: 'the connection broke while sending',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be resolved',
+	ENETUNREACH: 'the network is unreachable',
+	EHOSTUNREACH: 'the host is unreachable',
+};
+
+export function networkProblem(code: string | undefined): string {
+	return (code && NETWORK_WORDS[code]) ?? 'no answer came';
+}
 
 function findResponseError(error: unknown): ErrorLike {
 	let current = error as ErrorLike | undefined;
@@ -45,8 +69,8 @@ function bodyText(data: unknown): string | undefined {
 	} catch {
 		// not JSON: an HTML page from a proxy, an S3 XML error, plain text
 	}
-	const s3 = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
-	const readable = (s3 ?? text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
+	const headline = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(text)?.[1] ?? /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
+	const readable = (headline ?? text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
 	return readable ? readable.slice(0, 200) : undefined;
 }
 
@@ -69,7 +93,13 @@ export function readFailure(error: unknown): HttpFailure {
 			retryAfterMs: parseRetryAfter(headers['retry-after'] ?? headers['Retry-After']),
 		};
 	}
-	const httpCode = Number((error as ErrorLike)?.httpCode);
+	// n8n's NodeApiError keeps only the status (or network code) in httpCode and the parsed body in context.data.
+	const wrapped = error as ErrorLike;
+	if (typeof wrapped?.httpCode === 'string' && /^\d{3}$/.test(wrapped.httpCode)) {
+		return { status: Number(wrapped.httpCode), apiMessage: redact(bodyText(wrapped.context?.data) ?? wrapped.description ?? '') };
+	}
+	if (typeof wrapped?.httpCode === 'string' && /^E[A-Z_]+$/.test(wrapped.httpCode)) return { status: 0, code: wrapped.httpCode };
+	const httpCode = Number(wrapped?.httpCode);
 	const code = source.code && NETWORK_CODES.includes(source.code) ? source.code : /timeout/i.test(source.message ?? '') ? 'ETIMEDOUT' : /socket hang up|aborted/i.test(source.message ?? '') ? 'ECONNRESET' : undefined;
 	if (code) return { status: 0, code };
 	return { status: Number.isInteger(httpCode) && httpCode >= 400 ? httpCode : 0, apiMessage: redact((error as ErrorLike)?.message ?? 'Unknown error') };

@@ -55,13 +55,17 @@ function failureFromResponse(response: IN8nHttpFullResponse): HttpFailure {
 
 /**
  * The one request path of the package: auth (through the credential), `service=as2`, timeouts, the retry
- * policy, and errors that say what to do. A submit (`retry: 'submit'`) reads its answer without n8n's
- * automatic 401 retry, which would resend a spent upload stream and hang on n8n 2.8: on 401 it renews the
- * session with a cheap read and sends a fresh body, since a 401 means the server took nothing.
+ * policy, and errors that say what to do.
+ *
+ * Error statuses are read as responses (`ignoreHttpStatusErrors`), because n8n 2.8 turns a thrown HTTP
+ * error into a NodeApiError without its headers (Retry-After would be lost). A 401 is then renewed here:
+ * a replayable request is sent once more through n8n's own 401 handling (it logs in and retries); an
+ * upload renews the session with a cheap read first and sends a fresh body, because n8n 2.8 would resend
+ * the spent stream and hang. A 401 means the server took nothing, so this never duplicates a message.
  */
 export async function apiRequestFull(this: MftContext, req: ApiRequest): Promise<ApiResponse> {
 	const mode: RetryMode = req.retry ?? (['GET', 'PUT', 'DELETE', 'HEAD'].includes(req.method) ? 'idempotent' : 'none');
-	const send = async (): Promise<AttemptResult<ApiResponse>> => {
+	const send = async (letN8nRenewOn401: boolean): Promise<AttemptResult<ApiResponse>> => {
 		const options: IHttpRequestOptions = {
 			method: req.method,
 			url: req.path,
@@ -71,7 +75,7 @@ export async function apiRequestFull(this: MftContext, req: ApiRequest): Promise
 			json: true,
 			timeout: req.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 			returnFullResponse: true,
-			ignoreHttpStatusErrors: mode === 'submit',
+			ignoreHttpStatusErrors: !letN8nRenewOn401,
 		};
 		try {
 			const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIALS_TYPE, options)) as IN8nHttpFullResponse;
@@ -81,15 +85,16 @@ export async function apiRequestFull(this: MftContext, req: ApiRequest): Promise
 			return { ok: false, failure: readFailure(error) };
 		}
 	};
-	let renewedSession = false;
+	let renewed = false;
 	const result = await withRetries(
 		mode,
 		async () => {
-			const first = await send();
-			if (mode !== 'submit' || first.ok || first.failure.status !== 401 || renewedSession) return first;
-			renewedSession = true;
+			const first = await send(false);
+			if (first.ok || first.failure.status !== 401 || renewed) return first;
+			renewed = true;
+			if (typeof req.body !== 'function') return await send(true);
 			await renewSession.call(this);
-			return await send();
+			return await send(false);
 		},
 		sleep,
 	);
@@ -110,13 +115,11 @@ export async function apiRequest(this: MftContext, req: ApiRequest): Promise<IDa
 	return (await apiRequestFull.call(this, req)).body;
 }
 
-/** A cheap authenticated read: n8n renews the session on its 401, so the next call has a fresh token. */
-export async function renewSession(this: MftContext): Promise<void> {
-	await apiRequest.call(this, {
-		method: 'GET',
-		path: '/message/outbox/queued',
-		qs: { pageLength: 1 },
-		service: true,
-		action: 'Renew the MFT Gateway session',
-	});
+/** A cheap authenticated read through n8n's 401 handling: it logs in again, so the next call has a fresh token. */
+async function renewSession(this: MftContext): Promise<void> {
+	try {
+		await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIALS_TYPE, { method: 'GET', url: '/message/outbox/queued', qs: { service: 'as2', pageLength: 1 }, json: true, timeout: DEFAULT_TIMEOUT_MS });
+	} catch {
+		// The resend that follows reports whatever is still wrong.
+	}
 }

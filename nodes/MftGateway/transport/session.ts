@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { readFailure } from './failure';
+import { networkProblem, readFailure } from './failure';
 
 export const DEFAULT_BASE_URL = 'https://api.mftgateway.com';
 
@@ -62,7 +62,7 @@ export function describeLoginFailure(error: unknown, baseUrl: string, usePasswor
 		return `The host ${host} was not found. Check the Base URL in the credential (normally ${DEFAULT_BASE_URL}).`;
 	}
 	if (failure.code === 'ECONNREFUSED') return `Could not connect to ${host}: the connection was refused. Check the Base URL and that the server is running.`;
-	if (failure.code) return `Could not reach ${host} (${failure.code}). Check the Base URL and your network, then try again.`;
+	if (failure.code) return `Could not reach ${host}: ${networkProblem(failure.code)}. Check the Base URL and your network, then try again.`;
 	if (failure.status === 401) {
 		return usePassword
 			? `MFT Gateway rejected the username or password${said}. Check them in the credential.`
