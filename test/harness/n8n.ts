@@ -9,7 +9,6 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
 	ICredentialType,
-	IExecuteData,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
@@ -21,7 +20,6 @@ import type {
 	IVersionedNodeType,
 	IWorkflowExecuteAdditionalData,
 	Workflow,
-	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { ICredentialsHelper, NodeHelpers } from 'n8n-workflow';
 
@@ -97,7 +95,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		throw new Error('not used by the harness');
 	}
 
-	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, nodeCredentials: INodeCredentialsDetails, type: string, _mode?: WorkflowExecuteMode, _executeData?: IExecuteData): Promise<ICredentialDataDecryptedObject> {
+	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
 		const data = this.store.get(nodeCredentials.id ?? '');
 		if (!data) throw new Error(`No credential with id ${nodeCredentials.id}`);
 		const withDefaults = NodeHelpers.getNodeParameters(CREDENTIAL_TYPES[type].properties, data as INodeParameters, true, false, null, null);

@@ -1,6 +1,6 @@
 import { ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
-import type { IBinaryData, IDataObject, INode, INodeExecutionData, INodeParameters, IRun, IWorkflowBase } from 'n8n-workflow';
-import { createDeferredPromise, createRunExecutionData, Workflow } from 'n8n-workflow';
+import type { IBinaryData, IConnections, IDataObject, INode, INodeExecutionData, INodeParameters, IRun, IWorkflowBase } from 'n8n-workflow';
+import { createDeferredPromise, createRunExecutionData, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
 import { ACTION_NODE_TYPE, additionalData, binaryDataService, nodeTypes, type TestCredentialsHelper } from './n8n';
 
@@ -30,10 +30,10 @@ export interface RunResult {
 
 let executionCounter = 0;
 
-function makeNode(parameters: INodeParameters, type: string, credentialId: string, continueOnFail = false): INode {
+function makeNode(parameters: INodeParameters, type: string, credentialId: string, continueOnFail = false, name = 'MFT Gateway'): INode {
 	return {
-		id: 'node-1',
-		name: 'MFT Gateway',
+		id: name,
+		name,
 		type,
 		typeVersion: 1,
 		position: [0, 0],
@@ -57,23 +57,55 @@ async function storeInputs(items: InputItem[], workflowId: string, executionId: 
 	return result;
 }
 
-/** Runs one node through n8n-core's real WorkflowExecute, as a manual execution does. */
-export async function runNode(options: RunOptions): Promise<RunResult> {
+export interface ChainStep {
+	name: string;
+	parameters: INodeParameters;
+	continueOnFail?: boolean;
+}
+
+export interface ChainResult {
+	/** Output items per node name. */
+	outputs: Record<string, INodeExecutionData[]>;
+	/** The first node error, if any. */
+	error?: RunResult['error'];
+	run: IRun;
+}
+
+/**
+ * Runs a chain of MFT Gateway nodes (each feeding the next) through n8n-core's real WorkflowExecute,
+ * as a manual execution does; expressions like {{ $json.messageIdentifier }} are evaluated by n8n.
+ */
+export async function runChain(steps: ChainStep[], options: { credentials: TestCredentialsHelper; items?: InputItem[]; credentialId?: string; nodeType?: string }): Promise<ChainResult> {
 	const executionId = `exec-${++executionCounter}`;
-	const node = makeNode(options.parameters, options.nodeType ?? ACTION_NODE_TYPE, options.credentialId ?? 'cred-1', options.continueOnFail);
-	const workflowData: IWorkflowBase = { id: 'wf-1', name: 'test', active: false, isArchived: false, nodes: [node], connections: {}, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null } as unknown as IWorkflowBase;
-	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, nodeTypes, active: false, settings: {} });
+	const nodes = steps.map((step) => makeNode(step.parameters, options.nodeType ?? ACTION_NODE_TYPE, options.credentialId ?? CREDENTIAL_ID, step.continueOnFail, step.name));
+	const connections: IConnections = {};
+	for (let i = 0; i + 1 < nodes.length; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: NodeConnectionTypes.Main, index: 0 }]] };
+	const workflowData = { id: 'wf-1', name: 'test', active: false, isArchived: false, nodes, connections, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null } as unknown as IWorkflowBase;
+	const workflow = new Workflow({ id: 'wf-1', nodes, connections, nodeTypes, active: false, settings: {} });
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
 	const done = createDeferredPromise<IRun>();
 	hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
 	const data = additionalData(options.credentials, executionId);
 	(data as { hooks?: ExecutionLifecycleHooks }).hooks = hooks;
 	const inputs = await storeInputs(options.items ?? [{ json: {} }], 'wf-1', executionId);
-	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack: [{ node, data: { main: [inputs] }, source: null }] } });
+	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack: [{ node: nodes[0], data: { main: [inputs] }, source: null }] } });
 	await new WorkflowExecute(data, 'manual', runExecutionData).processRunExecutionData(workflow);
 	const run = await done.promise;
-	const task = run.data.resultData.runData[node.name]?.[0];
-	return { items: task?.data?.main?.[0] ?? [], error: (task?.error ?? run.data.resultData.error) as RunResult['error'], run };
+	const outputs: Record<string, INodeExecutionData[]> = {};
+	let error: RunResult['error'];
+	for (const node of nodes) {
+		const task = run.data.resultData.runData[node.name]?.[0];
+		if (!task) continue;
+		outputs[node.name] = task.data?.main?.[0] ?? [];
+		error ??= task.error as RunResult['error'];
+	}
+	return { outputs, error: error ?? (run.data.resultData.error as RunResult['error']), run };
+}
+
+/** Runs one node through n8n-core's real WorkflowExecute, as a manual execution does. */
+export async function runNode(options: RunOptions): Promise<RunResult> {
+	const result = await runChain([{ name: 'MFT Gateway', parameters: options.parameters, continueOnFail: options.continueOnFail }], options);
+	return { items: result.outputs['MFT Gateway'] ?? [], error: result.error, run: result.run };
 }
 
 /** Reads a binary property back as bytes (from filesystem storage or inline base64). */
@@ -93,8 +125,7 @@ export interface PollOptions {
 
 /** Runs one poll through n8n-core's real PollContext; returns the emitted items (null = nothing new). */
 export async function runPoll(options: PollOptions): Promise<{ items: INodeExecutionData[] | null; staticData: IDataObject }> {
-	const node = makeNode(options.parameters, options.nodeType, options.credentialId ?? 'cred-1');
-	node.name = 'MFT Gateway Trigger';
+	const node = makeNode(options.parameters, options.nodeType, options.credentialId ?? CREDENTIAL_ID, false, 'MFT Gateway Trigger');
 	const staticData = options.staticData ?? {};
 	const workflow = new Workflow({ id: 'wf-poll', nodes: [node], connections: {}, nodeTypes, active: true, settings: {}, staticData });
 	const data = additionalData(options.credentials, `poll-${++executionCounter}`);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'; // eslint-disable-line @n8n/community-nodes/no-restricted-imports
+import { createHash } from 'node:crypto';
 
 import { sleep } from 'n8n-workflow';
 
