@@ -1,0 +1,13 @@
+// Runs Jest, then prints one plain closing line ("tests: N passed, N failed, N skipped") that any CI can
+// read after Jest's own output, and exits with Jest's exit code.
+const { spawnSync } = require('node:child_process');
+const { existsSync, readFileSync, rmSync } = require('node:fs');
+
+const resultsFile = 'build/jest-results.json';
+rmSync(resultsFile, { force: true });
+const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '--runInBand', '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)], { stdio: 'inherit' });
+if (existsSync(resultsFile)) {
+	const r = JSON.parse(readFileSync(resultsFile, 'utf8'));
+	process.stdout.write(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped\n`);
+}
+process.exit(jest.status ?? 1);
