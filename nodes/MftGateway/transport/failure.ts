@@ -59,13 +59,16 @@ function bodyText(data: unknown): string | undefined {
 	if (data === undefined || data === null || data === '') return undefined;
 	if (typeof (data as { pipe?: unknown }).pipe === 'function') return undefined; // an unread stream
 	if (typeof data === 'object' && !Buffer.isBuffer(data)) {
-		const message = (data as { message?: unknown }).message;
-		return typeof message === 'string' && message ? message : JSON.stringify(data).slice(0, 300);
+		const { message, errors } = data as { message?: unknown; errors?: unknown };
+		if (typeof message !== 'string' || !message) return JSON.stringify(data).slice(0, 300);
+		// Validation errors: [{"as2Identifier": "Station already exists …"}, …] say which field to fix.
+		const details = Array.isArray(errors) ? errors.flatMap((e) => (e && typeof e === 'object' ? Object.entries(e).map(([field, why]) => `${field}: ${String(why)}`) : [])) : [];
+		return details.length ? `${message.replace(/\.?$/, '')} (${details.join('; ')})` : message;
 	}
 	const text = Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
 	try {
-		const parsed = JSON.parse(text) as { message?: unknown };
-		if (typeof parsed?.message === 'string') return parsed.message;
+		const parsed = JSON.parse(text) as unknown;
+		if (parsed && typeof parsed === 'object') return bodyText(parsed);
 	} catch {
 		// not JSON: an HTML page from a proxy, an S3 XML error, plain text
 	}

@@ -22,7 +22,7 @@ export interface ListQuery {
  */
 export async function listMessageIds(this: MftContext, query: ListQuery): Promise<string[]> {
 	const ids: string[] = [];
-	const pageLength = Math.min(MAX_PAGE_LENGTH, query.limit !== undefined ? Math.max(1, query.limit) : (query.pageLength ?? MAX_PAGE_LENGTH));
+	const pageLength = Math.min(query.pageLength ?? MAX_PAGE_LENGTH, MAX_PAGE_LENGTH, query.limit ?? MAX_PAGE_LENGTH);
 	for (let pageOffset = 0; ; pageOffset++) {
 		const page = (await apiRequest.call(this, {
 			method: 'GET',

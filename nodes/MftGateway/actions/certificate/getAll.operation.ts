@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { apiRequest } from '../../transport/request';
-import { item, show } from '../common';
+import { item, numberParam, show } from '../common';
 
 const op = ['getAll'];
 
@@ -51,6 +51,6 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	});
 	const certificates = (Array.isArray(list) ? list : []) as IDataObject[];
 	const returnAll = this.getNodeParameter('returnAll', i) as boolean;
-	const shown = returnAll ? certificates : certificates.slice(0, this.getNodeParameter('limit', i) as number);
+	const shown = returnAll ? certificates : certificates.slice(0, numberParam(this, 'limit', 'Limit', i, { min: 1, integer: true }));
 	return shown.map((c) => item(c, i));
 }

@@ -5,7 +5,7 @@ import { withIsoTimestamps } from '../../helpers/output';
 import { messagePath, normaliseMessageId, rejectControlCharacters } from '../../transport/ids';
 import { listMessageIds } from '../../transport/paging';
 import { apiRequest } from '../../transport/request';
-import { item, show } from '../common';
+import { item, numberParam, show } from '../common';
 
 export const FOLDERS: Record<string, { path: string; side: 'inbox' | 'outbox' }> = {
 	inbox: { path: '/message/inbox', side: 'inbox' },
@@ -122,6 +122,14 @@ export const description: INodeProperties[] = [
 				displayOptions: { show: { '/folder': ['inbox'], includeDetails: [true] } },
 			},
 			{
+				displayName: 'Page Size',
+				name: 'pageSize',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 100 },
+				default: 100,
+				description: 'How many message IDs to ask for per list request (the API allows 1 to 100)',
+			},
+			{
 				displayName: 'Parallel Requests',
 				name: 'concurrency',
 				type: 'number',
@@ -148,9 +156,11 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const node = this.getNode();
 	const folder = FOLDERS[this.getNodeParameter('folder', i) as string];
 	const returnAll = this.getNodeParameter('returnAll', i) as boolean;
-	const limit = returnAll ? undefined : (this.getNodeParameter('limit', i) as number);
+	const limit = returnAll ? undefined : numberParam(this, 'limit', 'Limit', i, { min: 1, integer: true });
 	const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const pageSize = numberParam(this, 'options.pageSize', 'Page Size', i, { min: 1, max: 100, integer: true }, 100);
+	const concurrency = numberParam(this, 'options.concurrency', 'Parallel Requests', i, { min: 1, max: 20, integer: true }, 5);
 	const qs: IDataObject = { sortDir: options.sortDir ?? 'desc' };
 	for (const [field, param] of [['station', 'stationIdentifier'], ['partner', 'partnerIdentifier'], ['subject', 'subject']] as const) {
 		const value = String(filters[field] ?? '').trim();
@@ -161,10 +171,10 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	}
 	if (String(filters.messageId ?? '').trim()) qs.identifier = normaliseMessageId(node, filters.messageId, i, 'Filters → Message ID');
 	if (folder.side === 'inbox') qs.fetchAll = options.includeRead === true;
-	const ids = await listMessageIds.call(this, { path: folder.path, qs, limit, action: `List messages in ${folder.path}`, itemIndex: i });
+	const ids = await listMessageIds.call(this, { path: folder.path, qs, limit, pageLength: pageSize, action: `List messages in ${folder.path}`, itemIndex: i });
 	if (options.includeDetails !== true) return ids.map((id) => item({ messageIdentifier: id }, i));
 	const markAsRead = options.markAsRead === true;
-	const details = await mapWithConcurrency(ids, Number(options.concurrency ?? 5), async (id) =>
+	const details = await mapWithConcurrency(ids, concurrency, async (id) =>
 		apiRequest.call(this, {
 			method: 'GET',
 			path: messagePath(folder.side, id),

@@ -6,7 +6,7 @@ import { buildMultipart } from '../../helpers/multipart';
 import { messageIdOf, withIsoTimestamps } from '../../helpers/output';
 import { rejectControlCharacters } from '../../transport/ids';
 import { apiRequestFull } from '../../transport/request';
-import { item, show } from '../common';
+import { item, numberParam, show } from '../common';
 
 const op = ['send'];
 /** A raw upload may take long for big files; the API call itself has no documented size limit. */
@@ -177,6 +177,12 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	if (!partner) throw new NodeOperationError(node, 'Partner (AS2-To) is empty', { itemIndex: i, description: 'Give the AS2 identifier of the receiving partner.' });
 	const checks: Array<[string, string]> = [['Station (AS2-From)', station], ['Partner (AS2-To)', partner], ['Subject', subject], ['Content Type', contentTypeOverride], ['Attachment Name', String(options.attachmentName ?? '')]];
 	for (const [field, value] of checks) rejectControlCharacters(node, value, field, i);
+	const wait = this.getNodeParameter('waitForDelivery', i)
+		? {
+				timeoutMs: numberParam(this, 'waitTimeout', 'Wait Timeout (Seconds)', i, { min: 1 }) * 1000,
+				intervalMs: numberParam(this, 'pollInterval', 'Check Every (Seconds)', i, { min: 0.1 }) * 1000,
+			}
+		: undefined;
 
 	let attachments: Attachment[];
 	if (this.getNodeParameter('payload', i) === 'text') {
@@ -229,10 +235,9 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		subject: subject || null,
 		attachments: attachments.map((a) => ({ name: a.name, contentType: a.contentType, size: a.size })),
 	};
-	if (!this.getNodeParameter('waitForDelivery', i)) return [item(queued, i)];
+	if (!wait) return [item(queued, i)];
 
-	const timeoutMs = Number(this.getNodeParameter('waitTimeout', i)) * 1000;
-	const intervalMs = Number(this.getNodeParameter('pollInterval', i)) * 1000;
+	const { timeoutMs, intervalMs } = wait;
 	const result = await waitForDelivery.call(this, id, timeoutMs, intervalMs, i);
 	const message = result.message ? withIsoTimestamps(result.message) : {};
 	if (result.state === 'failed') {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { apiRequest } from '../../transport/request';
-import { item, show } from '../common';
+import { item, numberParam, show } from '../common';
 
 const op = ['getAll'];
 
@@ -30,5 +30,5 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	// Shape seen in real clients: {"stations": [...]}; a bare array is accepted too.
 	const stations = (Array.isArray(answer) ? answer : ((answer.stations as IDataObject[]) ?? [])) as IDataObject[];
 	const returnAll = this.getNodeParameter('returnAll', i) as boolean;
-	return (returnAll ? stations : stations.slice(0, this.getNodeParameter('limit', i) as number)).map((s) => item(s, i));
+	return (returnAll ? stations : stations.slice(0, numberParam(this, 'limit', 'Limit', i, { min: 1, integer: true }))).map((s) => item(s, i));
 }
