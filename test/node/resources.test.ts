@@ -98,7 +98,8 @@ describe('Certificate, Station, Partner', () => {
 		const updated = await run({ resource: 'partner', operation: 'update', identifier: 'INITECH', updateFields: { url: 'https://new.initech.example/as2', requestAsyncMDN: true } });
 		expect(updated.items[0].json).toMatchObject({ message: 'Partner updated successfully', identifier: 'INITECH' });
 		expect(stored).toMatchObject({ url: 'https://new.initech.example/as2', settings: { requestAsyncMDN: true } });
-		const badCert = await run({ resource: 'partner', operation: 'create', name: 'x', as2Identifier: 'X', url: 'https://x.example', encryptionCertificate: 'not base64 !!' });
+		const notACertificate = 'not base64 !!';
+		const badCert = await run({ resource: 'partner', operation: 'create', name: 'x', as2Identifier: 'X', url: 'https://x.example', encryptionCertificate: notACertificate });
 		expect(badCert.error?.message).toBe('Encryption Certificate is not a Base64 or PEM certificate');
 		const nothing = await run({ resource: 'partner', operation: 'update', identifier: 'INITECH', updateFields: {} });
 		expect(nothing.error?.message).toBe('Nothing to update');
