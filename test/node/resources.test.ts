@@ -90,11 +90,12 @@ describe('Certificate, Station, Partner', () => {
 	});
 
 	test('partners: create from a PEM certificate, update settings; then messages can go to it', async () => {
-		const pem = '-----BEGIN CERTIFICATE-----\nTUlJQnN6Q0NBVm1nQXdJQkFnSVVC\n-----END CERTIFICATE-----\n';
+		const certificateBody = 'TUlJQnN6Q0NBVm1nQXdJQkFnSVVC';
+		const pem = `-----BEGIN CERTIFICATE-----\n${certificateBody}\n-----END CERTIFICATE-----\n`;
 		const created = await run({ resource: 'partner', operation: 'create', name: 'Initech', as2Identifier: 'INITECH', url: 'https://as2.initech.example/as2', encryptionCertificate: pem, additionalFields: { encryptionAlgorithm: 'AES256_CBC', signatureAlgorithm: 'SHA256', messageSubject: 'EDI from us', customHeaders: { header: [{ headerName: 'X-Route', headerValue: 'edi' }] } } });
 		expect(created.error).toBeUndefined();
 		const stored = env.running.sandbox.store.state.partners.find((p) => p.as2Identifier === 'INITECH')!;
-		expect(stored.settings).toMatchObject({ encryptionCertificate: 'TUlJQnN6Q0NBVm1nQXdJQkFnSVVC', encryptionAlgorithm: 'AES256_CBC', customHeaders: [{ headerName: 'X-Route', headerValue: 'edi' }] });
+		expect(stored.settings).toMatchObject({ encryptionCertificate: certificateBody, encryptionAlgorithm: 'AES256_CBC', customHeaders: [{ headerName: 'X-Route', headerValue: 'edi' }] });
 		const updated = await run({ resource: 'partner', operation: 'update', identifier: 'INITECH', updateFields: { url: 'https://new.initech.example/as2', requestAsyncMDN: true } });
 		expect(updated.items[0].json).toMatchObject({ message: 'Partner updated successfully', identifier: 'INITECH' });
 		expect(stored).toMatchObject({ url: 'https://new.initech.example/as2', settings: { requestAsyncMDN: true } });
