@@ -90,7 +90,7 @@ describe('Certificate, Station, Partner', () => {
 	});
 
 	test('partners: create from a PEM certificate, update settings; then messages can go to it', async () => {
-		const certificateBody = 'TUlJQnN6Q0NBVm1nQXdJQkFnSVVC';
+		const certificateBody = Buffer.from('not a real certificate, only its Base64 shape').toString('base64');
 		const pem = `-----BEGIN CERTIFICATE-----\n${certificateBody}\n-----END CERTIFICATE-----\n`;
 		const created = await run({ resource: 'partner', operation: 'create', name: 'Initech', as2Identifier: 'INITECH', url: 'https://as2.initech.example/as2', encryptionCertificate: pem, additionalFields: { encryptionAlgorithm: 'AES256_CBC', signatureAlgorithm: 'SHA256', messageSubject: 'EDI from us', customHeaders: { header: [{ headerName: 'X-Route', headerValue: 'edi' }] } } });
 		expect(created.error).toBeUndefined();
