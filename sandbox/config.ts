@@ -17,7 +17,7 @@ export interface SandboxConfig {
 	maxRawBodyBytes: number;
 	/** Largest multipart submit body (held in memory while parsed). */
 	maxMultipartBytes: number;
-	/** `shuffle` returns messages with equal timestamps in random order, as a real database may. */
+	/** `shuffle`: messages with equal timestamps come in an order that changes between queries (each second). */
 	tieOrder: 'stable' | 'shuffle';
 }
 

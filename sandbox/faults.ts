@@ -15,6 +15,8 @@ export interface FaultRule {
 	when?: 'before' | 'after';
 	/** Scripted: fire on the next N matching calls, then disappear. */
 	times?: number;
+	/** Let this many matching calls through before the rule starts firing. */
+	skip?: number;
 	/** Random: fire on this share (0..1) of matching calls, drawn from the seeded generator. */
 	rate?: number;
 }
@@ -79,6 +81,10 @@ export class Faults {
 			if (rule.route !== '*' && rule.route !== route) continue;
 			if (rule.method && rule.method.toUpperCase() !== method) continue;
 			if (rule.action.kind !== 'latency' && decision.action) continue;
+			if (rule.skip) {
+				rule.skip--;
+				continue;
+			}
 			if (rule.rate !== undefined && this.random() >= rule.rate) continue;
 			rule.fired++;
 			if (rule.times !== undefined) rule.times--;
@@ -108,6 +114,7 @@ function validateRule(rule: FaultRule): void {
 	if (kind === 'latency' && !((rule.action as { ms: number }).ms >= 0)) problems.push('action.ms must be >= 0');
 	if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1)) problems.push('rate must be between 0 and 1');
 	if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times > 0)) problems.push('times must be a positive integer');
+	if (rule.skip !== undefined && !(Number.isInteger(rule.skip) && rule.skip >= 0)) problems.push('skip must be a whole number');
 	if (rule.when !== undefined && rule.when !== 'before' && rule.when !== 'after') problems.push('when must be before or after');
 	if (problems.length) throw new Error(`Invalid fault rule: ${problems.join('; ')}`);
 }

@@ -31,6 +31,7 @@ export class Sandbox {
 	/** Set by the server once it listens. */
 	url = '';
 	filesUrl = '';
+	private tieRound = 0;
 	private readonly signer: TokenSigner;
 	private readonly presigner: Presigner;
 	private readonly issuedApiTokens: string[] = [];
@@ -43,6 +44,18 @@ export class Sandbox {
 		this.presigner = new Presigner(this.store.state.signingKey);
 		this.messages = new MessageFactory(this.store);
 		this.lifecycle = new Lifecycle(this.store, () => this.config);
+	}
+
+	/**
+	 * With `tieOrder: shuffle`, messages with equal timestamps are listed in an order that changes every
+	 * second (and on reshuffleTies()): stable while a client pages through, different on later queries.
+	 */
+	get tieSalt(): string {
+		return `${Math.floor(Date.now() / 1000)}:${this.tieRound}`;
+	}
+
+	reshuffleTies(): void {
+		this.tieRound++;
 	}
 
 	// ---- tokens ----

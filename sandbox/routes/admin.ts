@@ -66,7 +66,7 @@ export const adminRoutes: Route[] = [
 				if (body.seed !== undefined) sandbox.faults.reseed(Number(body.seed));
 				if (body.latencyMs !== undefined) sandbox.faults.baseLatencyMs = Number(body.latencyMs);
 				const rules = (body.rules ?? (body.route ? [body] : [])) as FaultRule[];
-				return ok({ ids: rules.map((r) => sandbox.faults.add({ route: r.route, method: r.method, action: r.action, when: r.when, times: r.times, rate: r.rate })) }, 201);
+				return ok({ ids: rules.map((r) => sandbox.faults.add({ route: r.route, method: r.method, action: r.action, when: r.when, times: r.times, skip: r.skip, rate: r.rate })) }, 201);
 			} catch (error) {
 				throw new ApiError(400, (error as Error).message);
 			}

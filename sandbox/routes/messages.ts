@@ -1,4 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- the sandbox is dev-only tooling, not n8n node code */
+import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 
 import { ApiError, header, queryBoolean, queryInteger, readBody, readJson, tooLarge } from '../http';
@@ -39,8 +40,9 @@ function listMessages({ sandbox, query }: RouteContext, box: Box): string[] {
 	if (!primary && identifier) matches = matches.filter((m) => m.identifier === normaliseId(identifier));
 	else if (!primary && subject) matches = matches.filter((m) => m.subject.toLowerCase().includes(subject.toLowerCase()));
 	const direction = sortDir === 'asc' ? 1 : -1;
-	const tieBreak = sandbox.config.tieOrder === 'shuffle' ? new Map(matches.map((m) => [m, Math.random()])) : undefined;
-	matches.sort((a, b) => direction * (a.timestamp - b.timestamp) || (tieBreak ? tieBreak.get(a)! - tieBreak.get(b)! : direction * (a.id - b.id)));
+	const tieKey = sandbox.config.tieOrder === 'shuffle' ? (m: StoredMessage) => createHash('sha1').update(`${sandbox.tieSalt}${m.identifier}`).digest('hex') : undefined;
+	const keys = tieKey ? new Map(matches.map((m) => [m, tieKey(m)])) : undefined;
+	matches.sort((a, b) => direction * (a.timestamp - b.timestamp) || (keys ? (keys.get(a)! < keys.get(b)! ? -1 : 1) : direction * (a.id - b.id)));
 	return matches.slice(pageOffset * pageLength, (pageOffset + 1) * pageLength).map((m) => m.identifier);
 }
 

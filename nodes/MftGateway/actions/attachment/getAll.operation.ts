@@ -1,8 +1,7 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { downloadPresigned } from '../../transport/download';
-import { messagePath, normaliseMessageId, type Side } from '../../transport/ids';
-import { apiRequest } from '../../transport/request';
+import { downloadAttachments, listAttachments } from '../../helpers/attachments';
+import { normaliseMessageId, type Side } from '../../transport/ids';
 import { boxField, item, messageIdField, show } from '../common';
 
 const op = ['getAll'];
@@ -50,51 +49,24 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-interface AttachmentLink {
-	name: string;
-	url: string;
-}
-
-async function listAttachments(this: IExecuteFunctions, box: Side, id: string, i: number): Promise<AttachmentLink[]> {
-	const answer = await apiRequest.call(this, {
-		method: 'GET',
-		path: messagePath(box, id, '/attachments'),
-		service: true,
-		action: `Get the attachments of message ${id}`,
-		notFoundHint: `No attachments for this ID in the ${box}: check the ID and Box, or the files were removed (after 70 days, or on a successful MDN when the partner is set to).`,
-		itemIndex: i,
-	});
-	return ((answer.attachments as AttachmentLink[]) ?? []).filter((a) => a && typeof a.url === 'string');
-}
-
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const box = this.getNodeParameter('box', i) as Side;
 	const id = normaliseMessageId(this.getNode(), this.getNodeParameter('messageId', i), i);
-	const links = await listAttachments.call(this, box, id, i);
 	if (this.getNodeParameter('output', i) === 'urls') {
+		const links = await listAttachments.call(this, box, id, i);
 		return links.map((a, index) => item({ messageIdentifier: id, index, name: a.name, url: a.url }, i));
 	}
-	const files = [];
-	for (const [index, link] of links.entries()) {
-		const binary = await downloadPresigned.call(this, {
-			url: link.url,
-			fileName: link.name,
-			action: `Download attachment "${link.name}" of message ${id}`,
-			itemIndex: i,
-			renewUrl: async () => (await listAttachments.call(this, box, id, i))[index]?.url ?? link.url,
-		});
-		files.push({ link, binary, index });
-	}
+	const files = (await downloadAttachments.call(this, box, id, i)).map((f, index) => ({ ...f, index }));
 	if (this.getNodeParameter('binaryMode', i) === 'single') {
 		const prefix = this.getNodeParameter('binaryPrefix', i) as string;
 		const binary: IBinaryKeyData = {};
 		const names: IDataObject[] = [];
 		for (const f of files) {
 			binary[`${prefix}${f.index}`] = f.binary;
-			names.push({ property: `${prefix}${f.index}`, name: f.link.name, mimeType: f.binary.mimeType, size: f.binary.fileSize ?? null });
+			names.push({ property: `${prefix}${f.index}`, name: f.name, mimeType: f.binary.mimeType, size: f.binary.fileSize ?? null });
 		}
 		return [item({ messageIdentifier: id, total: files.length, attachments: names }, i, binary)];
 	}
 	const property = this.getNodeParameter('binaryPropertyName', i) as string;
-	return files.map((f) => item({ messageIdentifier: id, index: f.index, name: f.link.name, mimeType: f.binary.mimeType }, i, { [property]: f.binary }));
+	return files.map((f) => item({ messageIdentifier: id, index: f.index, name: f.name, mimeType: f.binary.mimeType }, i, { [property]: f.binary }));
 }

@@ -1,0 +1,98 @@
+import type { IPollFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { rejectControlCharacters } from '../MftGateway/transport/ids';
+import { pollMessages, type TriggerEvent, type TriggerSettings } from './poll/poller';
+
+export class MftGatewayTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'MFT Gateway Trigger',
+		name: 'mftGatewayTrigger',
+		icon: { light: 'file:../../icons/mftGateway.svg', dark: 'file:../../icons/mftGateway.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["event"]}}',
+		description: 'Starts the workflow when a partner\'s AS2 message arrives, or when a message you sent is delivered, fails or gets no MDN',
+		defaults: { name: 'MFT Gateway Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'mftGatewayApi', required: true }],
+		properties: [
+			{
+				displayName: 'Trigger On',
+				name: 'event',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Message Failed', value: 'messageFailed', description: 'A message you sent could not be delivered (it reached the Failed folder)' },
+					{ name: 'Message Incomplete', value: 'messageIncomplete', description: 'A message you sent got no MDN in time' },
+					{ name: 'Message Received', value: 'messageReceived', description: 'A partner\'s message arrived in the inbox' },
+					{ name: 'Message Sent', value: 'messageSent', description: 'A message you sent was delivered (it reached the Sent folder)' },
+				],
+				default: 'messageReceived',
+			},
+			{
+				displayName: 'Track New Messages By',
+				name: 'trackBy',
+				type: 'options',
+				options: [
+					{
+						name: 'API Read Flag',
+						value: 'readFlag',
+						description:
+							'Lists unread messages and marks each emitted one read (MFT Gateway\'s one-time processing pattern). Messages another API client reads first are not emitted here.',
+					},
+					{
+						name: 'Tracked in N8n',
+						value: 'n8n',
+						description: 'Leaves the read flag alone, for accounts where other systems also read the inbox through the API',
+					},
+				],
+				default: 'readFlag',
+				description:
+					'How to know which received messages are new. Either way each message is emitted once; the read flag also keeps them from being processed twice if this workflow is recreated, but changes the account\'s API state.',
+				displayOptions: { show: { event: ['messageReceived'] } },
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{ displayName: 'Binary Property Prefix', name: 'binaryPrefix', type: 'string', default: 'attachment_', description: 'Files go in attachment_0, attachment_1, …', displayOptions: { show: { downloadAttachments: [true] } } },
+					{ displayName: 'Download Attachments', name: 'downloadAttachments', type: 'boolean', default: false, description: 'Whether to download each message\'s files into binary properties (names and MIME types set)' },
+					{ displayName: 'Emit Existing Messages on First Activation', name: 'emitExisting', type: 'boolean', default: false, description: 'Whether the first activation also emits the messages already there (oldest first, up to Max Messages per Poll each time). Off: only messages that arrive after activation.' },
+					{ displayName: 'IDs Only', name: 'idsOnly', type: 'boolean', default: false, description: 'Whether to emit only the message ID and timestamp instead of the full message object' },
+					{ displayName: 'Max Messages per Poll', name: 'maxPerPoll', type: 'number', typeOptions: { minValue: 1, maxValue: 1000 }, default: 100, description: 'The rest come on the next poll, oldest first; none is skipped' },
+					{ displayName: 'Partner', name: 'partner', type: 'string', default: '', description: 'Only messages with this partner (AS2 identifier)' },
+					{ displayName: 'Station', name: 'station', type: 'string', default: '', description: 'Only messages of this station of yours (AS2 identifier)' },
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const options = this.getNodeParameter('options', {}) as Record<string, unknown>;
+		const event = this.getNodeParameter('event') as TriggerEvent;
+		const maxPerPoll = Number(options.maxPerPoll ?? 100);
+		if (!Number.isInteger(maxPerPoll) || maxPerPoll < 1 || maxPerPoll > 1000) {
+			throw new NodeOperationError(this.getNode(), `Max Messages per Poll must be a whole number from 1 to 1000 (got ${JSON.stringify(options.maxPerPoll)})`);
+		}
+		const settings: TriggerSettings = {
+			event,
+			trackBy: event === 'messageReceived' ? (this.getNodeParameter('trackBy', 'readFlag') as 'readFlag' | 'n8n') : 'n8n',
+			station: String(options.station ?? '').trim(),
+			partner: String(options.partner ?? '').trim(),
+			maxPerPoll,
+			emitExisting: options.emitExisting === true,
+			idsOnly: options.idsOnly === true,
+			downloadAttachments: options.downloadAttachments === true,
+			binaryPrefix: String(options.binaryPrefix ?? 'attachment_'),
+		};
+		rejectControlCharacters(this.getNode(), settings.station, 'Station', 0);
+		rejectControlCharacters(this.getNode(), settings.partner, 'Partner', 0);
+		return await pollMessages.call(this, settings);
+	}
+}

@@ -1,0 +1,25 @@
+import type { IBinaryKeyData, IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { downloadAttachments } from '../../MftGateway/helpers/attachments';
+import { messageIdOf, withIsoTimestamps } from '../../MftGateway/helpers/output';
+import type { Side } from '../../MftGateway/transport/ids';
+import type { MftContext } from '../../MftGateway/transport/request';
+
+export interface ItemOptions {
+	event: string;
+	idsOnly: boolean;
+	downloadAttachments: boolean;
+	binaryPrefix: string;
+}
+
+/** One output item per message: the API object (or only its id), and its files when asked for. */
+export async function messageItem(this: MftContext, side: Side, id: string, message: IDataObject, options: ItemOptions): Promise<INodeExecutionData> {
+	const json: IDataObject = options.idsOnly
+		? { messageIdentifier: messageIdOf(message) ?? id, timestamp: message.timestamp ?? null, event: options.event }
+		: { ...withIsoTimestamps(message), event: options.event };
+	if (!options.downloadAttachments) return { json };
+	const files = await downloadAttachments.call(this, side, id, undefined, true);
+	const binary: IBinaryKeyData = {};
+	files.forEach((file, index) => (binary[`${options.binaryPrefix}${index}`] = file.binary));
+	return files.length ? { json, binary } : { json };
+}
