@@ -46,6 +46,10 @@ function advice(failure: HttpFailure, ctx: FailureContext): string {
 
 /** The one way an HTTP failure becomes an n8n error: API text + what to do, never a secret. */
 export function toNodeApiError(node: INode, failure: HttpFailure, ctx: FailureContext): NodeApiError {
+	if (failure.login) {
+		const message = redact(`${ctx.action} failed. ${failure.apiMessage ?? ''}`);
+		return new NodeApiError(node, { message }, { message, description: 'The request was not sent: the credential could not log in.', itemIndex: ctx.itemIndex });
+	}
 	const what = failure.apiMessage || (failure.status ? `HTTP ${failure.status}` : 'no answer');
 	const tail = ctx.maybeSent && (failure.status === 0 || failure.status >= 500) ? ` ${MAYBE_SENT}` : '';
 	const message = redact(`${ctx.action} failed: ${what}. ${advice(failure, ctx)}${tail}`);

@@ -1,5 +1,8 @@
 import { redact } from './redact';
 
+/** Starts every login failure message, so the request path can tell it from an API error (and not retry it). */
+export const LOGIN_FAILED = 'Login failed: ';
+
 /** What went wrong with one HTTP call, read from an axios error or an n8n error wrapping one. */
 export interface HttpFailure {
 	/** HTTP status, or 0 when there was no answer (network error, timeout). */
@@ -10,6 +13,8 @@ export interface HttpFailure {
 	apiMessage?: string;
 	/** Milliseconds from a Retry-After header (seconds or HTTP date). */
 	retryAfterMs?: number;
+	/** The credential could not log in; `apiMessage` says why and what to change. */
+	login?: boolean;
 }
 
 interface ErrorLike {
@@ -86,6 +91,8 @@ function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
 }
 
 export function readFailure(error: unknown): HttpFailure {
+	const text = (error as ErrorLike | undefined)?.message ?? '';
+	if (text.startsWith(LOGIN_FAILED)) return { status: 0, login: true, apiMessage: redact(text) };
 	const source = findResponseError(error);
 	const response = source.response;
 	if (response?.status) {

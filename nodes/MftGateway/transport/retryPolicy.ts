@@ -24,7 +24,7 @@ export type RetryMode =
 const NOT_CONNECTED = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH'];
 
 export function isRetryable(failure: HttpFailure, mode: RetryMode): boolean {
-	if (mode === 'none') return false;
+	if (mode === 'none' || failure.login) return false;
 	if (mode === 'submit') return failure.status === 429 || (failure.status === 0 && NOT_CONNECTED.includes(failure.code ?? ''));
 	return RETRY_POLICY.retryStatuses.includes(failure.status) || (failure.status === 0 && failure.code !== undefined);
 }

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { networkProblem, readFailure } from './failure';
+import { LOGIN_FAILED, networkProblem, readFailure } from './failure';
 
 export const DEFAULT_BASE_URL = 'https://api.mftgateway.com';
 
@@ -54,6 +54,10 @@ export function readTokens(response: unknown): { sessionToken: string; refreshTo
 
 /** A login failure in plain words: what is wrong and what to change. Never includes the sent body. */
 export function describeLoginFailure(error: unknown, baseUrl: string, usePassword: boolean): string {
+	return LOGIN_FAILED + loginProblem(error, baseUrl, usePassword);
+}
+
+function loginProblem(error: unknown, baseUrl: string, usePassword: boolean): string {
 	if (error instanceof Error && /^MFT Gateway answered/.test(error.message)) return error.message;
 	const failure = readFailure(error);
 	const host = new URL(baseUrl).host;

@@ -1,0 +1,78 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- a dev script, not part of the published package */
+/**
+ * `npm run demo`: a real n8n 2.8.4 with this package installed as a community package, the example
+ * workflows and a credential pointing at the local sandbox. Ctrl-C stops everything it started.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { OWNER, N8nInstance } from '../e2e/lib/instance';
+import { repoRoot } from '../e2e/lib/paths';
+import { ensureN8n, N8N_VERSION } from '../e2e/lib/runtime';
+import { exampleFiles, importCredentialAndWorkflows } from '../e2e/lib/setup';
+import { SEED, startSandbox } from '../sandbox';
+
+const say = (line = '') => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+	const started = Date.now();
+	const n8nPort = Number(process.env.N8N_PORT ?? 5678);
+	const sandboxPort = Number(process.env.MFTG_SANDBOX_PORT ?? 8870);
+	const root = join(repoRoot(), '.n8n-demo');
+	const received = join(root, 'received-files');
+	mkdirSync(received, { recursive: true });
+
+	const install = ensureN8n(say);
+	if (install.installedNow) say(`n8n ${N8N_VERSION} installed in ${install.seconds} s.`);
+
+	const sandbox = await startSandbox({ port: sandboxPort, filesPort: sandboxPort + 1, dataDir: join(root, 'sandbox') }).catch((error: Error) => {
+		throw new Error(`Cannot start the sandbox on port ${sandboxPort} (${error.message}). Set MFTG_SANDBOX_PORT to a free port.`);
+	});
+	const instance = new N8nInstance(join(root, 'home'), n8nPort, { N8N_RESTRICT_FILE_ACCESS_TO: received });
+	let stopping = false;
+	const stop = async (code: number) => {
+		if (stopping) return;
+		stopping = true;
+		say('\nStopping n8n and the sandbox ...');
+		await instance.stop();
+		await sandbox.close();
+		process.exit(code);
+	};
+	process.on('SIGINT', () => void stop(0));
+	process.on('SIGTERM', () => void stop(0));
+	try {
+		instance.installPackage();
+		// Import the credential and examples once per version of them (a re-import resets edits in n8n).
+		const examples = exampleFiles();
+		const fingerprint = createHash('sha256').update(sandbox.url).update(examples.map((f) => readFileSync(f, 'utf8')).join('\n')).digest('hex');
+		const marker = join(root, 'imported.sha256');
+		if (!existsSync(marker) || readFileSync(marker, 'utf8') !== fingerprint) {
+			say('Importing the sandbox credential and the example workflows ...');
+			// Example 2 writes received files here: the examples use /tmp/mftg-received, the demo keeps them in .n8n-demo.
+			await importCredentialAndWorkflows(instance, sandbox.url, examples, (wf) => {
+				for (const node of wf.nodes as Array<{ parameters: Record<string, unknown> }>) {
+					if (typeof node.parameters.fileName === 'string') node.parameters.fileName = node.parameters.fileName.replace('/tmp/mftg-received', received);
+				}
+			});
+			writeFileSync(marker, fingerprint);
+		}
+		say(`Starting n8n on ${instance.url} ...`);
+		await instance.start();
+		await instance.signIn();
+	} catch (error) {
+		say(`Demo failed: ${(error as Error).message}`);
+		await stop(1);
+		return;
+	}
+	say('');
+	say(`n8n ${N8N_VERSION} with n8n-nodes-mft-gateway is ready (${Math.round((Date.now() - started) / 1000)} s):`);
+	say(`  Editor:      ${instance.url}   login ${OWNER.email} / ${OWNER.password}`);
+	say(`  Sandbox:     ${sandbox.url}   (the "MFT Gateway Sandbox" credential points here; station ${SEED.station}, partners PARTNER_OK, PARTNER_REJECTS, ...)`);
+	say('  Workflows:   "send a file and wait for its MDN" (run it), "save every received file", "alert on failed messages" (activate them)');
+	say(`  A partner sends you a file:   npm run sandbox -- inbound --url ${sandbox.url} path/to/file.edi`);
+	say(`  Received files are written to ${received}`);
+	say('Press Ctrl-C to stop n8n and the sandbox.');
+}
+
+void main();
