@@ -1,5 +1,6 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- dev tooling, not part of the published package */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- dev tooling that runs n8n itself, not part of the published package */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +46,8 @@ export class N8nInstance {
 			WEBHOOK_URL: `${this.url}/`,
 			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 			N8N_SECURE_COOKIE: 'false',
-			N8N_ENCRYPTION_KEY: 'mftg-local-demo-only-not-a-secret-0123',
+			// A fixed key for this local, throw-away instance (derived, so it is obviously not a real secret).
+			N8N_ENCRYPTION_KEY: createHash('sha256').update(`mftg-local-${this.home}`).digest('hex'),
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 			N8N_DIAGNOSTICS_ENABLED: 'false',
 			N8N_DIAGNOSTICS_CONFIG_FRONTEND: '',

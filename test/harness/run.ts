@@ -1,3 +1,6 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test harness: dev-only, never part of the published package */
+import { createReadStream } from 'node:fs';
+
 import { ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
 import type { IBinaryData, IConnections, IDataObject, INode, INodeExecutionData, INodeParameters, IRun, IWorkflowBase } from 'n8n-workflow';
 import { createDeferredPromise, createRunExecutionData, NodeConnectionTypes, Workflow } from 'n8n-workflow';
@@ -8,7 +11,8 @@ export const CREDENTIAL_ID = 'cred-1';
 
 export interface InputItem {
 	json?: IDataObject;
-	binary?: Record<string, { data: Buffer | string; fileName: string; mimeType: string }>;
+	/** File contents inline (`data`), or a file on disk streamed into binary storage (`path`). */
+	binary?: Record<string, { data?: Buffer | string; path?: string; fileName: string; mimeType: string }>;
 }
 
 export interface RunOptions {
@@ -49,7 +53,7 @@ async function storeInputs(items: InputItem[], workflowId: string, executionId: 
 	for (const input of items) {
 		const binary: Record<string, IBinaryData> = {};
 		for (const [key, file] of Object.entries(input.binary ?? {})) {
-			const data = Buffer.isBuffer(file.data) ? file.data : Buffer.from(file.data);
+			const data = file.path ? createReadStream(file.path) : Buffer.isBuffer(file.data) ? file.data : Buffer.from(file.data ?? '');
 			binary[key] = await binaryDataService().store({ type: 'execution', workflowId, executionId }, data, { data: '', fileName: file.fileName, mimeType: file.mimeType } as IBinaryData);
 		}
 		result.push({ json: input.json ?? {}, ...(input.binary ? { binary } : {}) });
