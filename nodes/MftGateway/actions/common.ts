@@ -59,3 +59,32 @@ export function numberParam(ctx: IExecuteFunctions, name: string, label: string,
 	}
 	return value as number;
 }
+
+/** The standard "Return All" + "Limit" pair of a Get Many operation. */
+export function returnAllAndLimit(resource: string, operation: string[]): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: show(resource, operation),
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: show(resource, operation, { returnAll: [false] }),
+		},
+	];
+}
+
+/** For endpoints that answer the whole list at once: applies Return All / Limit to it. */
+export function applyLimit<T>(ctx: IExecuteFunctions, list: T[], itemIndex: number): T[] {
+	if (ctx.getNodeParameter('returnAll', itemIndex) as boolean) return list;
+	return list.slice(0, numberParam(ctx, 'limit', 'Limit', itemIndex, { min: 1, integer: true }));
+}

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { apiRequest } from '../../transport/request';
-import { item, numberParam, show } from '../common';
+import { applyLimit, item, returnAllAndLimit, show } from '../common';
 
 const op = ['getAll'];
 
@@ -21,23 +21,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		displayOptions: show('certificate', op),
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: show('certificate', op),
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: show('certificate', op, { returnAll: [false] }),
-	},
+	...returnAllAndLimit('certificate', op),
 ];
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
@@ -50,7 +34,5 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		itemIndex: i,
 	});
 	const certificates = (Array.isArray(list) ? list : []) as IDataObject[];
-	const returnAll = this.getNodeParameter('returnAll', i) as boolean;
-	const shown = returnAll ? certificates : certificates.slice(0, numberParam(this, 'limit', 'Limit', i, { min: 1, integer: true }));
-	return shown.map((c) => item(c, i));
+	return applyLimit(this, certificates, i).map((c) => item(c, i));
 }

@@ -5,7 +5,7 @@ import { withIsoTimestamps } from '../../helpers/output';
 import { messagePath, normaliseMessageId, rejectControlCharacters } from '../../transport/ids';
 import { listMessageIds } from '../../transport/paging';
 import { apiRequest } from '../../transport/request';
-import { item, numberParam, show } from '../common';
+import { item, numberParam, returnAllAndLimit, show } from '../common';
 
 export const FOLDERS: Record<string, { path: string; side: 'inbox' | 'outbox' }> = {
 	inbox: { path: '/message/inbox', side: 'inbox' },
@@ -33,23 +33,7 @@ export const description: INodeProperties[] = [
 		default: 'inbox',
 		displayOptions: show('message', op),
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: show('message', op),
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: show('message', op, { returnAll: [false] }),
-	},
+	...returnAllAndLimit('message', op),
 	{
 		displayName: 'Filters',
 		name: 'filters',
