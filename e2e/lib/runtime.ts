@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions -- dev tooling that installs n8n, not part of the published package */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- dev tooling that installs n8n, not part of the published package */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +27,8 @@ export function ensureN8n(say: (line: string) => void): { installedNow: boolean;
 	if (installed()) return { installedNow: false, seconds: 0 };
 	const started = Date.now();
 	say(`Installing n8n ${N8N_VERSION} into e2e/runtime (first run only: 3 to 6 minutes; npm shows its progress) ...`);
-	run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=http'], say);
+	// In a terminal npm lists each download as progress; in CI logs that would be 2,000 lines.
+	run('npm', ['ci', '--no-audit', '--no-fund', ...(process.stdout.isTTY ? ['--loglevel=http'] : [])], say);
 	say('Building sqlite3 for this Node.js (about 2 minutes) ...');
 	run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], say);
 	if (!installed()) throw new Error('n8n was installed but is not usable: see the npm output above');
