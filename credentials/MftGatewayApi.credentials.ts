@@ -134,7 +134,8 @@ export class MftGatewayApi implements ICredentialType {
 		const baseURL = normaliseBaseUrl(credentials.baseUrl);
 		const owner = sessionOwner(credentials);
 		const post = (url: string, body: IDataObject) =>
-			this.helpers.httpRequest({ method: 'POST', baseURL, url, body, json: true, timeout: 30_000 });
+			// A redirect is not followed: it would carry the password or token secret to another host.
+			this.helpers.httpRequest({ method: 'POST', baseURL, url, body, json: true, timeout: 30_000, disableFollowRedirect: true });
 		const usePassword = credentials.authentication === 'password';
 		if (usePassword && credentials.refreshToken && credentials.sessionOwner === owner) {
 			try {

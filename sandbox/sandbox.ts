@@ -136,15 +136,19 @@ export class Sandbox {
 
 	// ---- inbound ----
 
-	/** Makes a partner "send" `count` messages to a station; all get the same timestamp when given one. */
-	async deliverInbound(opts: { station: string; partner: string; subject: string; messageId?: string; timestamp?: number; count: number; files: IncomingFile[] }): Promise<string[]> {
+	/**
+	 * Makes a partner "send" `count` messages to a station. With `timestamp`, they all get that timestamp, or
+	 * one `timestampStepMs` apart (messages that arrived over time).
+	 */
+	async deliverInbound(opts: { station: string; partner: string; subject: string; messageId?: string; timestamp?: number; timestampStepMs?: number; count: number; files: IncomingFile[] }): Promise<string[]> {
 		if (!this.store.state.stations.some((s) => s.as2Identifier === opts.station)) throw new ApiError(422, `Unable to find station with AS2 identifier: ${opts.station}`);
 		if (!this.store.state.partners.some((p) => p.as2Identifier === opts.partner)) throw new ApiError(422, `Unable to find partner with AS2 identifier: ${opts.partner}`);
 		if (opts.messageId && opts.count > 1) throw new ApiError(400, 'messageId can only be given for a single message (count 1)');
 		const ids: string[] = [];
 		for (let i = 0; i < opts.count; i++) {
 			try {
-				const message = await this.messages.inbound({ ...opts, files: opts.files });
+				const timestamp = opts.timestamp === undefined ? undefined : opts.timestamp + i * (opts.timestampStepMs ?? 0);
+				const message = await this.messages.inbound({ ...opts, timestamp, files: opts.files });
 				ids.push(message.identifier);
 			} catch (error) {
 				if (error instanceof ApiError) throw error;

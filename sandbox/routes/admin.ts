@@ -42,6 +42,7 @@ export const adminRoutes: Route[] = [
 				subject: typeof body.subject === 'string' ? body.subject : 'Inbound EDI',
 				messageId: typeof body.messageId === 'string' ? body.messageId : undefined,
 				timestamp: typeof body.timestamp === 'number' ? body.timestamp : undefined,
+				timestampStepMs: typeof body.timestampStepMs === 'number' ? body.timestampStepMs : undefined,
 				count,
 				files,
 			});

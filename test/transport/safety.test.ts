@@ -1,6 +1,10 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- tests are dev-only */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { sleep } from 'n8n-workflow';
 
-import { useFilesystemBinaryData } from '../harness/n8n';
+import { TestCredentialsHelper, useFilesystemBinaryData } from '../harness/n8n';
 import { binaryBytes, CREDENTIAL_ID, runNode } from '../harness/run';
 import { SEED, startTestEnv, type TestEnv } from '../harness/sandbox';
 
@@ -69,6 +73,29 @@ test('a streamed upload with a revoked token renews the session and sends once, 
 	const queued = env.running.sandbox.store.state.messages.filter((m) => !m.incoming);
 	expect(queued).toHaveLength(1);
 	expect(queued[0].attachments[0].size).toBe(256 * 1024);
+});
+
+test('redirects are not followed: the login details and the token stay on the configured host', async () => {
+	// A host that redirects everything to the sandbox (as a misconfigured proxy, or an attacker, might).
+	const redirector = createServer((req, res) => {
+		res.writeHead(307, { Location: `${env.running.url}${req.url}` });
+		res.end();
+	});
+	await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+	try {
+		const credentials = new TestCredentialsHelper();
+		credentials.set(CREDENTIAL_ID, { authentication: 'password', username: SEED.username, password: SEED.password, baseUrl: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}` });
+		const result = await runNode({ credentials, parameters: { resource: 'message', operation: 'getAll', folder: 'inbox', returnAll: true } });
+		expect(result.error?.message).toMatch(/answered the login with a redirect to http:\/\/127\.0\.0\.1:\d+\/authorize; it was not followed/);
+		expect(env.running.sandbox.stats.requests).toHaveLength(0);
+		// A session that is already open does not follow an API redirect either.
+		credentials.set(CREDENTIAL_ID, { ...env.credentials.get(CREDENTIAL_ID), baseUrl: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}` });
+		const stale = await runNode({ credentials, parameters: { resource: 'message', operation: 'getAll', folder: 'inbox', returnAll: true } });
+		expect(stale.error?.message).toMatch(/redirect/);
+		expect(env.running.sandbox.stats.requests.filter((r) => r.authorization)).toHaveLength(0);
+	} finally {
+		redirector.close();
+	}
 });
 
 test('no error text or output contains a token, a password, a secret or a URL signature', async () => {

@@ -24,6 +24,9 @@ const MAYBE_SENT =
 function advice(failure: HttpFailure, ctx: FailureContext): string {
 	const retried = ctx.attempts > 1 ? ` (tried ${ctx.attempts} times)` : '';
 	if (failure.status === 0) return `Could not reach ${ctx.host}: ${networkProblem(failure.code)}${retried}. Check the Base URL in the credential and the network.`;
+	if (failure.status >= 300 && failure.status < 400) {
+		return `MFT Gateway answered with a redirect${failure.location ? ` to ${failure.location}` : ''}, which is not followed (it could take the token elsewhere). Set the Base URL in the credential to the final address.`;
+	}
 	switch (failure.status) {
 		case 400:
 			return 'MFT Gateway refused the request as invalid; check the fields named above.';

@@ -15,6 +15,8 @@ export interface HttpFailure {
 	retryAfterMs?: number;
 	/** The credential could not log in; `apiMessage` says why and what to change. */
 	login?: boolean;
+	/** Where a 3xx answer pointed. */
+	location?: string;
 }
 
 interface ErrorLike {
@@ -97,10 +99,12 @@ export function readFailure(error: unknown): HttpFailure {
 	const response = source.response;
 	if (response?.status) {
 		const headers = response.headers ?? {};
+		const location = headers.location ?? headers.Location;
 		return {
 			status: response.status,
 			apiMessage: redact(bodyText(response.data) ?? ''),
 			retryAfterMs: parseRetryAfter(headers['retry-after'] ?? headers['Retry-After']),
+			...(typeof location === 'string' ? { location: redact(location) } : {}),
 		};
 	}
 	// n8n's NodeApiError keeps only the status (or network code) in httpCode and the parsed body in context.data.

@@ -76,10 +76,13 @@ export async function apiRequestFull(this: MftContext, req: ApiRequest): Promise
 			timeout: req.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: !letN8nRenewOn401,
+			// The API does not redirect. Not following keeps the token on its host, and spares the copy of
+			// the whole request body that redirect support keeps (a 200 MB upload would sit in memory).
+			disableFollowRedirect: true,
 		};
 		try {
 			const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIALS_TYPE, options)) as IN8nHttpFullResponse;
-			if (response.statusCode < 400) return { ok: true, value: response as unknown as ApiResponse };
+			if (response.statusCode < 300) return { ok: true, value: response as unknown as ApiResponse };
 			return { ok: false, failure: failureFromResponse(response) };
 		} catch (error) {
 			return { ok: false, failure: readFailure(error) };
@@ -118,7 +121,7 @@ export async function apiRequest(this: MftContext, req: ApiRequest): Promise<IDa
 /** A cheap authenticated read through n8n's 401 handling: it logs in again, so the next call has a fresh token. */
 async function renewSession(this: MftContext): Promise<void> {
 	try {
-		await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIALS_TYPE, { method: 'GET', url: '/message/outbox/queued', qs: { service: 'as2', pageLength: 1 }, json: true, timeout: DEFAULT_TIMEOUT_MS });
+		await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIALS_TYPE, { method: 'GET', url: '/message/outbox/queued', qs: { service: 'as2', pageLength: 1 }, json: true, timeout: DEFAULT_TIMEOUT_MS, disableFollowRedirect: true });
 	} catch {
 		// The resend that follows reports whatever is still wrong.
 	}

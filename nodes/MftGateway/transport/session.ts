@@ -72,6 +72,9 @@ function loginProblem(error: unknown, baseUrl: string, usePassword: boolean): st
 			? `MFT Gateway rejected the username or password${said}. Check them in the credential.`
 			: `MFT Gateway rejected the Token ID or Token Secret${said}. Check both in the credential; a lost secret cannot be shown again, so create a new API token if needed.`;
 	}
+	if (failure.status >= 300 && failure.status < 400) {
+		return `${baseUrl} answered the login with a redirect${failure.location ? ` to ${failure.location}` : ''}; it was not followed, so your login details stayed here. Set the Base URL to the final address (normally ${DEFAULT_BASE_URL}).`;
+	}
 	if (failure.status === 403) {
 		return `This account is not allowed to use the MFT Gateway REST API${said}. Use an API token, or a dedicated user without MFA.`;
 	}
