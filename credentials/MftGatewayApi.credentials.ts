@@ -9,7 +9,10 @@ import type {
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
+import { readFailure } from '../nodes/MftGateway/transport/failure';
+import { withRetries } from '../nodes/MftGateway/transport/retryPolicy';
 import { describeLoginFailure, normaliseBaseUrl, readTokens } from '../nodes/MftGateway/transport/session';
 
 /** One-way fingerprint of the login a stored token belongs to: changing any of these discards the token. */
@@ -148,12 +151,21 @@ export class MftGatewayApi implements ICredentialType {
 		const body: IDataObject = usePassword
 			? { username: credentials.username as string, password: credentials.password as string }
 			: { tokenID: credentials.tokenId as string, tokenSecret: credentials.tokenSecret as string };
-		try {
-			return { ...readTokens(await post('/authorize', body)), sessionOwner: owner };
-		} catch (error) {
-			// A fresh error: the original carries the request body (the password or token secret).
-			throw new Error(describeLoginFailure(error, baseURL, usePassword));
-		}
+		// A login that meets a passing fault (429, 5xx, network) is tried again, with the request path's policy.
+		const login = await withRetries(
+			'idempotent',
+			async () => {
+				try {
+					return { ok: true as const, value: await post('/authorize', body) };
+				} catch (error) {
+					return { ok: false as const, failure: readFailure(error) };
+				}
+			},
+			sleep,
+		);
+		// A fresh error: the original one carries the request body (the password or token secret).
+		if (!login.ok) throw new Error(describeLoginFailure(login.failure, baseURL, usePassword));
+		return { ...readTokens(login.value), sessionOwner: owner };
 	}
 
 	/** Adds the token only for the account and host it was issued for; otherwise the 401 makes n8n log in anew. */

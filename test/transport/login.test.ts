@@ -56,6 +56,18 @@ test('a rejected refresh falls back to a password login', async () => {
 	expect(env.credentials.get(CREDENTIAL_ID).refreshToken).toMatch(/^eyJ/);
 });
 
+test('a login that meets passing faults is tried again; bad credentials are not', async () => {
+	env = await startTestEnv();
+	env.running.sandbox.faults.add({ route: 'authorize', action: { kind: 'status', status: 503 }, times: 2 });
+	expect((await list()).error).toBeUndefined();
+	expect(env.running.sandbox.stats.requests.filter((r) => r.route === 'authorize').map((r) => r.status)).toEqual([503, 503, 200]);
+	const credentials = new TestCredentialsHelper();
+	credentials.set(CREDENTIAL_ID, { ...credentialData(env.running.url), tokenSecret: 'wrong' });
+	env.running.sandbox.stats.reset();
+	expect((await list(credentials)).error?.message).toMatch(/rejected the Token ID or Token Secret/);
+	expect(env.running.sandbox.stats.requests.filter((r) => r.route === 'authorize')).toHaveLength(1);
+});
+
 describe('login failures say what is wrong, without secrets', () => {
 	beforeEach(async () => {
 		env = await startTestEnv();

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { LOGIN_FAILED, networkProblem, readFailure } from './failure';
+import { type HttpFailure, LOGIN_FAILED, networkProblem } from './failure';
 
 export const DEFAULT_BASE_URL = 'https://api.mftgateway.com';
 
@@ -41,7 +41,7 @@ const DEFAULT_TOKEN_SECONDS = 3300;
 export function readTokens(response: unknown): { sessionToken: string; refreshToken: string; sessionExpiresAt: number } {
 	const body = (response ?? {}) as IDataObject;
 	const token = body.apiToken ?? body.api_token;
-	if (typeof token !== 'string' || token === '') throw new Error('MFT Gateway answered the login without an api token');
+	if (typeof token !== 'string' || token === '') throw new Error(`${LOGIN_FAILED}MFT Gateway answered the login without an api token. Check the Base URL.`);
 	const refresh = body.refreshToken ?? body.refresh_token;
 	const declared = Number(body.apiTokenExpiryIn);
 	const seconds = Number.isFinite(declared) && declared > 0 ? declared : (jwtSecondsLeft(token) ?? DEFAULT_TOKEN_SECONDS);
@@ -53,13 +53,11 @@ export function readTokens(response: unknown): { sessionToken: string; refreshTo
 }
 
 /** A login failure in plain words: what is wrong and what to change. Never includes the sent body. */
-export function describeLoginFailure(error: unknown, baseUrl: string, usePassword: boolean): string {
-	return LOGIN_FAILED + loginProblem(error, baseUrl, usePassword);
+export function describeLoginFailure(failure: HttpFailure, baseUrl: string, usePassword: boolean): string {
+	return LOGIN_FAILED + loginProblem(failure, baseUrl, usePassword);
 }
 
-function loginProblem(error: unknown, baseUrl: string, usePassword: boolean): string {
-	if (error instanceof Error && /^MFT Gateway answered/.test(error.message)) return error.message;
-	const failure = readFailure(error);
+function loginProblem(failure: HttpFailure, baseUrl: string, usePassword: boolean): string {
 	const host = new URL(baseUrl).host;
 	const said = failure.apiMessage ? ` ("${failure.apiMessage}")` : '';
 	if (failure.code === 'ENOTFOUND' || failure.code === 'EAI_AGAIN') {
