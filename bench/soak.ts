@@ -29,6 +29,8 @@ export interface SoakReport {
 	failedPolls: number;
 	secretsInErrors: number;
 	seconds: number;
+	/** The distinct reasons polls failed, with how often. */
+	pollFailures: Record<string, number>;
 }
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -81,7 +83,7 @@ export async function runSoak(options: { sends: number; inbound: number; seed?: 
 			const match = !m.incoming && /^soak-(\d+)$/.exec(m.subject);
 			if (match) stored.set(Number(match[1]), (stored.get(Number(match[1])) ?? 0) + 1);
 		}
-		const report: SoakReport = { sends: options.sends, sentOk: 0, reportedFailedNotStored: 0, reportedUncertainButStored: 0, doubled: 0, silentlyDropped: 0, inbound: options.inbound, inboundEmittedOnce: 0, inboundMissing: 0, inboundDuplicates: 0, attachmentsIdentical: 0, faultsFired: 0, failedPolls: 0, secretsInErrors: 0, seconds: 0 };
+		const report: SoakReport = { sends: options.sends, sentOk: 0, reportedFailedNotStored: 0, reportedUncertainButStored: 0, doubled: 0, silentlyDropped: 0, inbound: options.inbound, inboundEmittedOnce: 0, inboundMissing: 0, inboundDuplicates: 0, attachmentsIdentical: 0, faultsFired: 0, failedPolls: 0, secretsInErrors: 0, seconds: 0, pollFailures: {} };
 		for (let n = 0; n < options.sends; n++) {
 			const copies = stored.get(n) ?? 0;
 			const result = outcome.get(n);
@@ -130,6 +132,8 @@ export async function runSoak(options: { sends: number; inbound: number; seed?: 
 				quietInARow = result.items || expected.size < options.inbound ? 0 : quietInARow + 1;
 			} catch (error) {
 				report.failedPolls++;
+				const reason = (error as Error).message.replace(/<[^>]+>/g, '<id>').replace(/127\.0\.0\.1:\d+/g, 'host');
+				report.pollFailures[reason] = (report.pollFailures[reason] ?? 0) + 1;
 				errorTexts.push((error as Error).message, String((error as { description?: string }).description ?? ''));
 				quietInARow = 0;
 			}

@@ -80,6 +80,7 @@ export class Faults {
 		for (const rule of this.rules) {
 			if (rule.route !== '*' && rule.route !== route) continue;
 			if (rule.method && rule.method.toUpperCase() !== method) continue;
+			if (route === 'file' && rule.action.kind === 'expireToken') continue; // the file host takes no token
 			if (rule.action.kind !== 'latency' && decision.action) continue;
 			if (rule.skip) {
 				rule.skip--;

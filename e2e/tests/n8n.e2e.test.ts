@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { sleep } from 'n8n-workflow';
 
 import { SandboxClient } from '../../test/harness/client';
-import { startSandbox, type RunningSandbox } from '../../sandbox';
+import { SEED, startSandbox, type RunningSandbox } from '../../sandbox';
 import { N8nInstance, OWNER } from '../lib/instance';
 import { repoRoot } from '../lib/paths';
 import { ensureN8n } from '../lib/runtime';
-import { exampleFiles, importCredentialAndWorkflows } from '../lib/setup';
+import { CREDENTIAL_ID, exampleFiles, importCredentialAndWorkflows } from '../lib/setup';
 
 const EVERY_10_SECONDS = { item: [{ mode: 'custom', cronExpression: '0,10,20,30,40,50 * * * * *' }] };
 const timings: Record<string, number> = {};
@@ -97,6 +97,16 @@ describe('with n8n running', () => {
 		timings.startSeconds = (Date.now() - t) / 1000;
 		await instance.signIn();
 	}, 180_000);
+
+	test("the credential's Test button logs in, makes one call, and says in plain words what is wrong", async () => {
+		const test = async (data: Record<string, unknown>) => (await instance.rest('POST', '/credentials/test', { credentials: { id: CREDENTIAL_ID, name: 'MFT Gateway Sandbox', type: 'mftGatewayApi', data: { authentication: 'apiToken', tokenId: SEED.tokenId, tokenSecret: SEED.tokenSecret, baseUrl: sandbox.url, ...data } } })).json.data;
+		expect(await test({})).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect((await test({ tokenSecret: 'not-the-secret' })).message).toMatch(/rejected the Token ID or Token Secret \("Authentication Failed: Bad credentials"\)/);
+		expect((await test({ authentication: 'password', username: SEED.noApiUsername, password: SEED.noApiPassword })).message).toMatch(/not allowed to use the MFT Gateway REST API/);
+		expect((await test({ baseUrl: 'http://127.0.0.1:9' })).message).toMatch(/Could not connect to 127\.0\.0\.1:9/);
+		expect((await test({ baseUrl: sandbox.filesUrl })).message).toMatch(/does not look like the MFT Gateway API/);
+		expect(JSON.stringify(await test({ tokenSecret: 'not-the-secret' }))).not.toContain('not-the-secret');
+	});
 
 	test('example 2: one received message gives exactly one successful execution carrying its attachment', async () => {
 		await instance.activate('mftgExample02Receive');

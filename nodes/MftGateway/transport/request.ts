@@ -40,6 +40,8 @@ export interface ApiResponse {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+/** Session renewals one request may trigger: the second covers a token revoked right after it was issued. */
+const MAX_RENEWALS = 2;
 
 async function hostOf(ctx: MftContext): Promise<string> {
 	try {
@@ -88,13 +90,13 @@ export async function apiRequestFull(this: MftContext, req: ApiRequest): Promise
 			return { ok: false, failure: readFailure(error) };
 		}
 	};
-	let renewed = false;
+	let renewals = 0;
 	const result = await withRetries(
 		mode,
 		async () => {
 			const first = await send(false);
-			if (first.ok || first.failure.status !== 401 || renewed) return first;
-			renewed = true;
+			if (first.ok || first.failure.status !== 401 || renewals >= MAX_RENEWALS) return first;
+			renewals++;
 			if (typeof req.body !== 'function') return await send(true);
 			await renewSession.call(this);
 			return await send(false);
