@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { deliveryStateOf, type DeliveryState } from '../../MftGateway/helpers/delivery';
 import { messagePath } from '../../MftGateway/transport/ids';
+import { MAX_PAGE_LENGTH } from '../../MftGateway/transport/paging';
 import { apiRequestFull } from '../../MftGateway/transport/request';
 import { type ItemOptions, messageItem } from './items';
 import { type Candidate, type Folder, listPage, readMessage, scanFolder, timestampOf } from './scan';
@@ -45,7 +46,7 @@ async function queuedIds(this: IPollFunctions, s: TriggerSettings): Promise<stri
 	for (let page = 0; ids.length < MAX_QUEUED; page++) {
 		const batch = await listPage.call(this, folder, page);
 		ids.push(...batch);
-		if (batch.length < 100) break;
+		if (batch.length < MAX_PAGE_LENGTH) break;
 	}
 	return ids;
 }
