@@ -19,7 +19,8 @@ async function main(): Promise<void> {
 	const started = Date.now();
 	const n8nPort = Number(process.env.N8N_PORT ?? 5678);
 	const sandboxPort = Number(process.env.MFTG_SANDBOX_PORT ?? 8870);
-	const root = join(repoRoot(), '.n8n-demo');
+	// Under node_modules/.cache: linters and editors skip it, and a fresh `npm ci` starts the demo anew.
+	const root = join(repoRoot(), 'node_modules', '.cache', 'n8n-nodes-mft-gateway-demo');
 	const received = join(root, 'received-files');
 	mkdirSync(received, { recursive: true });
 
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
 		const marker = join(root, 'imported.sha256');
 		if (!existsSync(marker) || readFileSync(marker, 'utf8') !== fingerprint) {
 			say('Importing the sandbox credential and the example workflows ...');
-			// Example 2 writes received files here: the examples use /tmp/mftg-received, the demo keeps them in .n8n-demo.
+			// Example 2 writes received files here: the examples use /tmp/mftg-received, the demo keeps them beside its n8n home.
 			await importCredentialAndWorkflows(instance, sandbox.url, examples, (wf) => {
 				for (const node of wf.nodes as Array<{ parameters: Record<string, unknown> }>) {
 					if (typeof node.parameters.fileName === 'string') node.parameters.fileName = node.parameters.fileName.replace('/tmp/mftg-received', received);
