@@ -31,10 +31,6 @@ export class Store {
 		if (dataDir) this.flush();
 	}
 
-	get persistent(): boolean {
-		return this.dataDir !== undefined;
-	}
-
 	/** A number for ids, unique within this sandbox's life (and across restarts with a data directory). */
 	nextNumber(): number {
 		this.changed();
@@ -85,10 +81,6 @@ export class Store {
 
 	fileSize(key: string): number {
 		return statSync(this.pathOf(key)).size;
-	}
-
-	readFile(key: string): Buffer {
-		return readFileSync(this.pathOf(key));
 	}
 
 	openFile(key: string): Readable {
