@@ -17,8 +17,12 @@ export interface SandboxConfig {
 	maxRawBodyBytes: number;
 	/** Largest multipart submit body (held in memory while parsed). */
 	maxMultipartBytes: number;
-	/** `shuffle`: messages with equal timestamps come in an order that changes between queries (each second). */
-	tieOrder: 'stable' | 'shuffle';
+	/**
+	 * Order of messages with equal timestamps: `stable` (by id); `shuffle`, a random order that changes when
+	 * reshuffleTies() is called (between polls, say); `shuffleEachRequest`, a new order on every list request
+	 * (the worst case: a client paging through ties may miss some in one pass).
+	 */
+	tieOrder: 'stable' | 'shuffle' | 'shuffleEachRequest';
 }
 
 export const DEFAULT_CONFIG: SandboxConfig = {
@@ -40,7 +44,7 @@ export function mergeConfig(base: SandboxConfig, update: Record<string, unknown>
 	for (const [key, value] of Object.entries(update)) {
 		if (!(key in DEFAULT_CONFIG)) throw new Error(`Unknown config key: ${key}`);
 		if (key === 'tieOrder') {
-			if (value !== 'stable' && value !== 'shuffle') throw new Error('tieOrder must be "stable" or "shuffle"');
+			if (value !== 'stable' && value !== 'shuffle' && value !== 'shuffleEachRequest') throw new Error('tieOrder must be "stable", "shuffle" or "shuffleEachRequest"');
 			next.tieOrder = value;
 			continue;
 		}

@@ -46,12 +46,10 @@ export class Sandbox {
 		this.lifecycle = new Lifecycle(this.store, () => this.config);
 	}
 
-	/**
-	 * With `tieOrder: shuffle`, messages with equal timestamps are listed in an order that changes every
-	 * second (and on reshuffleTies()): stable while a client pages through, different on later queries.
-	 */
+	/** The salt of the tie order (see SandboxConfig.tieOrder). */
 	get tieSalt(): string {
-		return `${Math.floor(Date.now() / 1000)}:${this.tieRound}`;
+		if (this.config.tieOrder === 'shuffleEachRequest') this.tieRound++;
+		return String(this.tieRound);
 	}
 
 	reshuffleTies(): void {

@@ -40,7 +40,8 @@ function listMessages({ sandbox, query }: RouteContext, box: Box): string[] {
 	if (!primary && identifier) matches = matches.filter((m) => m.identifier === normaliseId(identifier));
 	else if (!primary && subject) matches = matches.filter((m) => m.subject.toLowerCase().includes(subject.toLowerCase()));
 	const direction = sortDir === 'asc' ? 1 : -1;
-	const tieKey = sandbox.config.tieOrder === 'shuffle' ? (m: StoredMessage) => createHash('sha1').update(`${sandbox.tieSalt}${m.identifier}`).digest('hex') : undefined;
+	const salt = sandbox.config.tieOrder === 'stable' ? undefined : sandbox.tieSalt;
+	const tieKey = salt !== undefined ? (m: StoredMessage) => createHash('sha1').update(`${salt}${m.identifier}`).digest('hex') : undefined;
 	const keys = tieKey ? new Map(matches.map((m) => [m, tieKey(m)])) : undefined;
 	matches.sort((a, b) => direction * (a.timestamp - b.timestamp) || (keys ? (keys.get(a)! < keys.get(b)! ? -1 : 1) : direction * (a.id - b.id)));
 	return matches.slice(pageOffset * pageLength, (pageOffset + 1) * pageLength).map((m) => m.identifier);

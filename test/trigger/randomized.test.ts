@@ -31,7 +31,7 @@ afterEach(async () => {
 test.each(['n8n', 'readFlag'])('1,000 messages in bursts while 10%% of calls fail: each emitted exactly once (%s)', async (trackBy) => {
 	const rnd = random(trackBy === 'n8n' ? 1 : 2);
 	const sandbox = env.running.sandbox;
-	sandbox.config.tieOrder = 'shuffle';
+	sandbox.config.tieOrder = 'shuffleEachRequest'; // the worst case: ties reordered between the pages of one scan
 	const staticData: IDataObject = {};
 	const poll = async () => (await runPoll({ credentials: env.credentials, nodeType: TRIGGER_NODE_TYPE, staticData, parameters: { event: 'messageReceived', trackBy, options: { maxPerPoll: 150 } as never } })).items;
 	expect(await poll()).toBeNull();
@@ -64,6 +64,6 @@ test.each(['n8n', 'readFlag'])('1,000 messages in bursts while 10%% of calls fai
 	expect(faultsFired).toBeGreaterThan(100);
 	expect(new Set(emitted).size).toBe(emitted.length); // no duplicates
 	expect([...emitted].sort()).toEqual([...injected].sort()); // nothing missing
-	expect(JSON.stringify(staticData).length).toBeLessThan(60_000);
+	expect(JSON.stringify(staticData).length).toBeLessThan(120_000); // bounded: 500 cached timestamps + at most 2,000 handled ids
 	process.stdout.write(`randomized ${trackBy}: ${emitted.length} emitted, ${faultsFired} faults, ${failedPolls} failed polls, state ${JSON.stringify(staticData).length} bytes\n`);
 }, 300_000);

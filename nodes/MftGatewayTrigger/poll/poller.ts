@@ -7,7 +7,7 @@ import { MAX_PAGE_LENGTH } from '../../MftGateway/transport/paging';
 import { apiRequestFull } from '../../MftGateway/transport/request';
 import { type ItemOptions, messageItem } from './items';
 import { type Candidate, type Folder, listPage, readMessage, scanFolder, timestampOf } from './scan';
-import { MAX_QUEUED, type PollState, readState, TimestampCache, writeState } from './state';
+import { MAX_HANDLED, MAX_QUEUED, type PollState, readState, TimestampCache, writeState } from './state';
 
 export type TriggerEvent = 'messageReceived' | 'messageSent' | 'messageFailed' | 'messageIncomplete';
 
@@ -75,7 +75,7 @@ async function markRead(this: IPollFunctions, ids: string[]): Promise<string[]> 
 
 /** First activation: remember what is already there (emit nothing of it), unless told to emit it too. */
 async function initialState(this: IPollFunctions, s: TriggerSettings, key: string): Promise<PollState> {
-	const state: PollState = { version: 1, key, floor: -1, handled: [], timestamps: [], queued: [], toMarkRead: [] };
+	const state: PollState = { version: 2, key, floor: -1, handled: [], timestamps: [], queued: [], toMarkRead: [] };
 	if (s.event !== 'messageReceived') state.queued = await queuedIds.call(this, s);
 	if (s.emitExisting) return state;
 	const folder = targetFolder(s);
@@ -85,7 +85,7 @@ async function initialState(this: IPollFunctions, s: TriggerSettings, key: strin
 	// cached as just below the floor (they are at most equal to it), so the next quiet poll stops after
 	// one page without reading them.
 	const floor = timestampOf(await readMessage.call(this, folder.side, ids[0]));
-	return { ...state, floor, handled: [ids[0]], timestamps: ids.map((id, i) => [id, i === 0 ? floor : floor - 1]) };
+	return { ...state, floor, handled: [[ids[0], floor]], timestamps: ids.map((id, i) => [id, i === 0 ? floor : floor - 1]) };
 }
 
 async function manualSample(this: IPollFunctions, s: TriggerSettings): Promise<INodeExecutionData[][]> {
@@ -117,9 +117,10 @@ export async function pollMessages(this: IPollFunctions, s: TriggerSettings): Pr
 
 	const folder = targetFolder(s);
 	const cache = new TimestampCache(state.timestamps);
-	const handled = new Set(state.handled);
+	const handled = new Set(state.handled.map(([id]) => id));
 	const toMarkRead = s.trackBy === 'readFlag' && s.event === 'messageReceived' ? await markRead.call(this, state.toMarkRead) : [];
-	const candidates = await scanFolder.call(this, folder, state.floor, handled, cache);
+	const scan = await scanFolder.call(this, folder, state.floor, handled, cache);
+	const candidates = scan.candidates;
 	let queued = state.queued;
 	if (s.event !== 'messageReceived') {
 		queued = await queuedIds.call(this, s);
@@ -135,13 +136,19 @@ export async function pollMessages(this: IPollFunctions, s: TriggerSettings): Pr
 		items.push(await messageItem.call(this, folder.side, candidate.id, message, s));
 	}
 
-	// Every candidate left for later is at least as new as the newest emitted one, so nothing is skipped.
-	const newest = chosen.reduce((max, c) => Math.max(max, c.ts), state.floor);
-	const atFloor = chosen.filter((c) => c.ts === newest).map((c) => c.id);
+	// Every candidate left for later is at least as new as the newest emitted one, so nothing is skipped;
+	// the floor also waits at a same-millisecond group whose members may not all have been seen.
+	let floor = chosen.reduce((max, c) => Math.max(max, c.ts), state.floor);
+	if (scan.unsettledTs !== undefined) floor = Math.max(state.floor, Math.min(floor, scan.unsettledTs));
+	let handledNow = [...state.handled, ...chosen.map((c): [string, number] => [c.id, c.ts])].filter(([, ts]) => ts >= floor);
+	if (handledNow.length > MAX_HANDLED) {
+		floor = Math.max(...handledNow.map(([, ts]) => ts));
+		handledNow = handledNow.filter(([, ts]) => ts >= floor);
+	}
 	writeState(staticData, {
 		...state,
-		floor: newest,
-		handled: newest === state.floor ? [...state.handled, ...atFloor] : atFloor,
+		floor,
+		handled: handledNow,
 		timestamps: cache.toJSON(),
 		queued,
 		toMarkRead: s.trackBy === 'readFlag' && s.event === 'messageReceived' ? [...toMarkRead, ...chosen.map((c) => c.id)].slice(-MAX_QUEUED) : [],

@@ -39,17 +39,31 @@ export async function readMessage(this: MftContext, side: Side, id: string): Pro
 
 export const timestampOf = (message: IDataObject): number => (typeof message.timestamp === 'number' ? message.timestamp : Number(message.timestamp) || 0);
 
+export interface ScanResult {
+	candidates: Candidate[];
+	/**
+	 * The oldest timestamp (at or above the floor) whose same-millisecond group crossed a page boundary.
+	 * The API may order such ties differently from one request to the next, so a member can be missing from
+	 * both pages: the floor must not pass this timestamp yet.
+	 */
+	unsettledTs?: number;
+}
+
 /**
- * Reads a folder newest first and returns the messages not handled yet: newer than `floor`, or at `floor`
- * and not in `handled`. Lists give ids only, so an unknown id's timestamp is read once (and cached). It
- * stops after the first page whose last id is older than the floor: a quiet poll costs one list request
- * (more only while the newest same-millisecond burst is longer than a page). Ids seen twice (pages shift while new messages arrive) count once.
+ * Reads a folder newest first and returns the messages not handled yet: at or above `floor` and not in
+ * `handled`. Lists give ids only, so an unknown id's timestamp is read once (and cached). It stops after
+ * the first page whose last id is older than the floor: a quiet poll costs one list request (more only
+ * while the newest same-millisecond burst is longer than a page). Ids seen twice (pages shift while new
+ * messages arrive) count once.
  */
-export async function scanFolder(this: MftContext, folder: Folder, floor: number, handled: Set<string>, cache: TimestampCache): Promise<Candidate[]> {
+export async function scanFolder(this: MftContext, folder: Folder, floor: number, handled: Set<string>, cache: TimestampCache): Promise<ScanResult> {
 	const seen = new Set<string>();
 	const candidates: Candidate[] = [];
+	let unsettledTs: number | undefined;
+	let previousLastTs: number | undefined;
 	for (let pageOffset = 0; pageOffset < MAX_PAGES; pageOffset++) {
 		const ids = await listPage.call(this, folder, pageOffset);
+		let firstTs: number | undefined;
 		let lastTs = Number.POSITIVE_INFINITY;
 		for (const id of ids) {
 			let ts = cache.get(id);
@@ -59,13 +73,16 @@ export async function scanFolder(this: MftContext, folder: Folder, floor: number
 				ts = timestampOf(message);
 				cache.set(id, ts);
 			}
+			firstTs ??= ts;
 			lastTs = ts;
 			if (seen.has(id)) continue;
 			seen.add(id);
-			if (ts > floor || (ts === floor && !handled.has(id))) candidates.push({ id, ts, message });
+			if (ts >= floor && !handled.has(id)) candidates.push({ id, ts, message });
 		}
+		if (previousLastTs !== undefined && firstTs === previousLastTs && previousLastTs >= floor) unsettledTs = Math.min(unsettledTs ?? previousLastTs, previousLastTs);
+		previousLastTs = lastTs;
 		// Ties at the floor may come in any order, so only a strictly older id ends the scan.
 		if (ids.length < MAX_PAGE_LENGTH || lastTs < floor) break;
 	}
-	return candidates;
+	return { candidates, unsettledTs };
 }
