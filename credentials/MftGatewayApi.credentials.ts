@@ -13,7 +13,7 @@ import { sleep } from 'n8n-workflow';
 
 import { readFailure } from '../nodes/MftGateway/transport/failure';
 import { withRetries } from '../nodes/MftGateway/transport/retryPolicy';
-import { describeLoginFailure, normaliseBaseUrl, readTokens } from '../nodes/MftGateway/transport/session';
+import { credentialSecrets, describeLoginFailure, normaliseBaseUrl, readTokens } from '../nodes/MftGateway/transport/session';
 
 /** One-way fingerprint of the login a stored token belongs to: changing any of these discards the token. */
 function sessionOwner(credentials: ICredentialDataDecryptedObject): string {
@@ -25,6 +25,61 @@ function sessionOwner(credentials: ICredentialDataDecryptedObject): string {
 		String((apiToken ? credentials.tokenSecret : credentials.password) ?? ''),
 	];
 	return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 40);
+}
+
+/** Renewals in flight, and the newest session per login, shared by every execution of this process. */
+const renewals = new Map<string, Promise<IDataObject>>();
+const newestSessions = new Map<string, IDataObject>();
+
+const expired = (session: IDataObject) => Number(session.sessionExpiresAt || 0) <= Date.now();
+
+/** Thrown instead of sending a request without a token: n8n answers a 401 by renewing the session and retrying. */
+function mustRenew(): Error {
+	return Object.assign(new Error('The MFT Gateway session must be renewed before this request'), { response: { status: 401 } });
+}
+
+/** Keeps a token the server still accepts, else refreshes (username/password) or logs in. */
+async function renewSession(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject, owner: string): Promise<IDataObject> {
+	const baseURL = normaliseBaseUrl(credentials.baseUrl);
+	// A redirect is not followed: it would carry the password, token secret or token to another host.
+	const post = (url: string, body: IDataObject) => this.helpers.httpRequest({ method: 'POST', baseURL, url, body, json: true, timeout: 30_000, disableFollowRedirect: true });
+	const ours = credentials.sessionOwner === owner;
+	const token = ours ? String(credentials.sessionToken ?? '') : '';
+	if (token && !expired(credentials)) {
+		try {
+			await this.helpers.httpRequest({ method: 'GET', baseURL, url: '/message/outbox/queued', qs: { service: 'as2', pageLength: 1 }, headers: { Authorization: token }, json: true, timeout: 30_000, disableFollowRedirect: true });
+			return { sessionToken: token, refreshToken: credentials.refreshToken ?? '', sessionExpiresAt: credentials.sessionExpiresAt, sessionOwner: owner };
+		} catch {
+			// Refused (or no answer): renew below.
+		}
+	}
+	const usePassword = credentials.authentication === 'password';
+	if (usePassword && ours && credentials.refreshToken) {
+		try {
+			const refreshed = readTokens(await post('/refresh-session', { username: credentials.username as string, refreshToken: credentials.refreshToken as string }));
+			return { ...refreshed, refreshToken: refreshed.refreshToken || (credentials.refreshToken as string), sessionOwner: owner };
+		} catch {
+			// Refused (expired, rotated by another process, revoked): a full login below heals it.
+		}
+	}
+	const body: IDataObject = usePassword
+		? { username: credentials.username as string, password: credentials.password as string }
+		: { tokenID: credentials.tokenId as string, tokenSecret: credentials.tokenSecret as string };
+	// A login that meets a passing fault (429, 5xx, network) is tried again, with the request path's policy.
+	const login = await withRetries(
+		'idempotent',
+		async () => {
+			try {
+				return { ok: true as const, value: await post('/authorize', body) };
+			} catch (error) {
+				return { ok: false as const, failure: readFailure(error) };
+			}
+		},
+		sleep,
+	);
+	// A fresh error: the original one carries the request body (the password or token secret).
+	if (!login.ok) throw new Error(describeLoginFailure(login.failure, baseURL, usePassword, credentialSecrets(credentials)));
+	return { ...readTokens(login.value), sessionOwner: owner };
 }
 
 export class MftGatewayApi implements ICredentialType {
@@ -130,55 +185,49 @@ export class MftGatewayApi implements ICredentialType {
 	];
 
 	/**
-	 * Gets an api token: for username/password first by refresh token (rotated on every use), falling back
-	 * to a full login when the refresh is refused or the login details changed.
+	 * Gets an api token. In one n8n process, every request that needs a new session at the same time waits
+	 * for one renewal (single flight), and a request that still holds a token replaced by another request
+	 * takes the new one instead of renewing again: ten parallel 401s make one login (API token) or one
+	 * refresh (username/password). A token that has not expired is first checked with one cheap read, so a
+	 * caller that renews on any error (n8n's HTTP Request node) does not log in again for a 404.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		const baseURL = normaliseBaseUrl(credentials.baseUrl);
 		const owner = sessionOwner(credentials);
-		const post = (url: string, body: IDataObject) =>
-			// A redirect is not followed: it would carry the password or token secret to another host.
-			this.helpers.httpRequest({ method: 'POST', baseURL, url, body, json: true, timeout: 30_000, disableFollowRedirect: true });
-		const usePassword = credentials.authentication === 'password';
-		if (usePassword && credentials.refreshToken && credentials.sessionOwner === owner) {
-			try {
-				const refreshed = readTokens(await post('/refresh-session', { username: credentials.username as string, refreshToken: credentials.refreshToken as string }));
-				return { ...refreshed, refreshToken: refreshed.refreshToken || (credentials.refreshToken as string), sessionOwner: owner };
-			} catch {
-				// Refused (expired, rotated by a concurrent run, revoked): a full login below heals it.
-			}
-		}
-		const body: IDataObject = usePassword
-			? { username: credentials.username as string, password: credentials.password as string }
-			: { tokenID: credentials.tokenId as string, tokenSecret: credentials.tokenSecret as string };
-		// A login that meets a passing fault (429, 5xx, network) is tried again, with the request path's policy.
-		const login = await withRetries(
-			'idempotent',
-			async () => {
-				try {
-					return { ok: true as const, value: await post('/authorize', body) };
-				} catch (error) {
-					return { ok: false as const, failure: readFailure(error) };
-				}
-			},
-			sleep,
-		);
-		// A fresh error: the original one carries the request body (the password or token secret).
-		if (!login.ok) throw new Error(describeLoginFailure(login.failure, baseURL, usePassword));
-		return { ...readTokens(login.value), sessionOwner: owner };
+		const inFlight = renewals.get(owner);
+		if (inFlight) return { ...(await inFlight) };
+		const newest = newestSessions.get(owner);
+		if (newest && !expired(newest) && newest.sessionToken !== credentials.sessionToken) return { ...newest };
+		const renewal = renewSession
+			.call(this, credentials, owner)
+			.then((session) => {
+				newestSessions.set(owner, session);
+				return session;
+			})
+			.finally(() => renewals.delete(owner));
+		renewals.set(owner, renewal);
+		return { ...(await renewal) };
 	}
 
-	/** Adds the token only for the account and host it was issued for; otherwise the 401 makes n8n log in anew. */
+	/**
+	 * Adds the token, only for the host and login it was issued for. A request to the API without a usable
+	 * token never goes out bare: it is answered here as a 401, which makes n8n renew the session first.
+	 * Accepts n8n's current request options (`url`) and the legacy ones of the HTTP Request node (`uri`).
+	 */
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		const baseURL = normaliseBaseUrl(credentials.baseUrl);
-		const target = requestOptions.url.startsWith('http') ? requestOptions.url : (requestOptions.baseURL ?? baseURL);
-		const sameHost = new URL(target).origin === new URL(baseURL).origin;
-		const options: IHttpRequestOptions = { ...requestOptions, baseURL: requestOptions.baseURL ?? baseURL };
-		// A token known to be expired is not sent: the 401 makes n8n renew it.
-		const fresh = !credentials.sessionExpiresAt || Number(credentials.sessionExpiresAt) > Date.now();
-		if (sameHost && fresh && credentials.sessionToken && credentials.sessionOwner === sessionOwner(credentials)) {
-			options.headers = { ...requestOptions.headers, Authorization: credentials.sessionToken as string };
+		const legacyUri = (requestOptions as { uri?: unknown }).uri;
+		const address = String(requestOptions.url ?? legacyUri ?? '');
+		const absolute = /^https?:\/\//i.test(address);
+		const options: IHttpRequestOptions = absolute || legacyUri !== undefined ? { ...requestOptions } : { ...requestOptions, baseURL: requestOptions.baseURL ?? baseURL };
+		let target: URL;
+		try {
+			target = new URL(absolute ? address : (requestOptions.baseURL ?? baseURL));
+		} catch {
+			return options;
 		}
+		if (target.origin !== new URL(baseURL).origin) return options;
+		if (!credentials.sessionToken || credentials.sessionOwner !== sessionOwner(credentials) || expired(credentials)) throw mustRenew();
+		options.headers = { ...requestOptions.headers, Authorization: credentials.sessionToken as string };
 		return options;
 	}
 

@@ -71,6 +71,19 @@ export function header(req: IncomingMessage, name: string): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
 }
 
+/** A header as text: RFC 2047 encoded-words (`=?UTF-8?B?…?=`, `=?UTF-8?Q?…?=`) are decoded, as MIME readers do. */
+export function headerText(req: IncomingMessage, name: string): string | undefined {
+	const value = header(req, name);
+	if (value === undefined) return undefined;
+	return value
+		.replace(/\?=\s+=\?/g, '?==?')
+		.replace(/=\?([\w-]+)\?([BQbq])\?([^?]*)\?=/g, (word, charset: string, encoding: string, text: string) => {
+			if (!/^utf-?8$/i.test(charset) && !/^(iso-8859-1|latin1|us-ascii)$/i.test(charset)) return word;
+			const bytes = encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64') : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+			return bytes.toString(/^utf-?8$/i.test(charset) ? 'utf8' : 'latin1');
+		});
+}
+
 /** Boolean query flag: absent → default; `true`/`false` (any case) otherwise 400. */
 export function queryBoolean(query: URLSearchParams, name: string, fallback: boolean): boolean {
 	const value = query.get(name);

@@ -7,8 +7,10 @@ export interface MultipartPart {
 	data: Buffer;
 }
 
+/** A header parameter; the RFC 5987 form (`filename*=UTF-8''…`) wins over the plain one, as RFC 6266 says. */
 function headerParam(value: string, name: string): string | undefined {
-	const match = new RegExp(`(?:^|;)\\s*${name}\\*?=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;]*))`, 'i').exec(value);
+	const pattern = (star: string) => new RegExp(`(?:^|;)\\s*${name}${star}=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;]*))`, 'i');
+	const match = pattern('\\*').exec(value) ?? pattern('').exec(value);
 	if (!match) return undefined;
 	const raw = match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2].trim();
 	// RFC 5987 ext-value (filename*=UTF-8''...)

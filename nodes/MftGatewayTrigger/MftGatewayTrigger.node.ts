@@ -65,6 +65,15 @@ export class MftGatewayTrigger implements INodeType {
 					{ displayName: 'Download Attachments', name: 'downloadAttachments', type: 'boolean', default: false, description: 'Whether to download each message\'s files into binary properties (names and MIME types set)' },
 					{ displayName: 'Emit Existing Messages on First Activation', name: 'emitExisting', type: 'boolean', default: false, description: 'Whether the first activation also emits the messages already there (oldest first, up to Max Messages per Poll each time). Off: only messages that arrive after activation.' },
 					{ displayName: 'IDs Only', name: 'idsOnly', type: 'boolean', default: false, description: 'Whether to emit only the message ID and timestamp instead of the full message object' },
+					{
+						displayName: 'Look-Back Window (Minutes)',
+						name: 'lookBackMinutes',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 1440 },
+						default: 5,
+						description:
+							'MFT Gateway stamps a message when it arrives, but it can become visible in the lists a little later (decryption, storage). Each poll looks this far below the newest message already emitted, remembering what it emitted there, so such a late message is still emitted once. Messages that become visible later than this behind newer ones are missed. Not used when tracking by the API read flag, where every unread message is emitted.',
+					},
 					{ displayName: 'Max Messages per Poll', name: 'maxPerPoll', type: 'number', typeOptions: { minValue: 1, maxValue: 1000 }, default: 100, description: 'The rest come on the next poll, oldest first; none is skipped' },
 					{ displayName: 'Partner', name: 'partner', type: 'string', default: '', description: 'Only messages with this partner (AS2 identifier)' },
 					{ displayName: 'Station', name: 'station', type: 'string', default: '', description: 'Only messages of this station of yours (AS2 identifier)' },
@@ -80,7 +89,12 @@ export class MftGatewayTrigger implements INodeType {
 		if (!Number.isInteger(maxPerPoll) || maxPerPoll < 1 || maxPerPoll > 1000) {
 			throw new NodeOperationError(this.getNode(), `Max Messages per Poll must be a whole number from 1 to 1000 (got ${JSON.stringify(options.maxPerPoll)})`);
 		}
+		const lookBackMinutes = Number(options.lookBackMinutes ?? 5);
+		if (!Number.isFinite(lookBackMinutes) || lookBackMinutes < 0 || lookBackMinutes > 1440) {
+			throw new NodeOperationError(this.getNode(), `Look-Back Window (Minutes) must be a number from 0 to 1440 (got ${JSON.stringify(options.lookBackMinutes)})`);
+		}
 		const settings: TriggerSettings = {
+			lookBackMs: Math.round(lookBackMinutes * 60_000),
 			event,
 			trackBy: event === 'messageReceived' ? (this.getNodeParameter('trackBy', 'readFlag') as 'readFlag' | 'n8n') : 'n8n',
 			station: String(options.station ?? '').trim(),

@@ -108,6 +108,7 @@ export const directoryRoutes: Route[] = [
 			if (!cert || typeof cert !== 'object' || !certTypes.includes(cert.type as string)) errors.push({ certificate: `certificate.type is required: one of ${certTypes.join(', ')}` });
 			else if (cert.type === 'NEW_SELF_SIGN_CERTIFICATE') {
 				if (!isString(cert.commonName)) errors.push({ 'certificate.commonName': 'commonName is required' });
+				if (!isString(cert.password)) errors.push({ 'certificate.password': 'password is required for a new self-signed certificate' });
 				if (cert.keyLength !== undefined && ![1024, 2048, 4096].includes(cert.keyLength as number)) errors.push({ 'certificate.keyLength': 'keyLength must be 1024, 2048 or 4096' });
 				if (cert.validity !== undefined && ![1, 2, 5, 8, 10].includes(cert.validity as number)) errors.push({ 'certificate.validity': 'validity must be 1, 2, 5, 8 or 10 years' });
 			} else if (cert.type === 'FROM_CERTIFICATE_STORE' && !sandbox.store.state.certificates.some((c) => c.alias === cert.alias)) {

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 
-import { ApiError, header, queryBoolean, queryInteger, readBody, readJson, tooLarge } from '../http';
+import { ApiError, header, headerText, queryBoolean, queryInteger, readBody, readJson, tooLarge } from '../http';
 import type { IncomingFile } from '../messages';
 import { normaliseId } from '../messages';
 import { type Box, OUTBOUND_BOXES, type StoredMessage } from '../model';
@@ -83,9 +83,9 @@ async function submit({ sandbox, req, query }: RouteContext) {
 		if (req.headers['content-length'] === '0') throw new ApiError(400, 'The message payload is empty');
 		const declared = Number(req.headers['content-length'] ?? 0);
 		if (declared > sandbox.config.maxRawBodyBytes) throw tooLarge(sandbox.config.maxRawBodyBytes);
-		files = [{ name: header(req, 'Attachment-Name') || 'Attachment.raw', contentType, content: req.pipe(limited(sandbox.config.maxRawBodyBytes)) }];
+		files = [{ name: headerText(req, 'Attachment-Name') || 'Attachment.raw', contentType, content: req.pipe(limited(sandbox.config.maxRawBodyBytes)) }];
 	}
-	const subject = header(req, 'Subject') || String(partnerRecord.settings.messageSubject ?? `AS2 Message from ${station}`);
+	const subject = headerText(req, 'Subject') || String(partnerRecord.settings.messageSubject ?? `AS2 Message from ${station}`);
 	const message = await sandbox.messages.outbound(station, partner, subject, contentType, files);
 	sandbox.lifecycle.enqueue(message);
 	return ok(

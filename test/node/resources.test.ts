@@ -79,7 +79,7 @@ describe('Certificate, Station, Partner', () => {
 	});
 
 	test('stations: create (self-signed), list, and the 422 errors are shown', async () => {
-		const created = await run({ resource: 'station', operation: 'create', name: 'EU Station', as2Identifier: 'EUSTATION', email: 'edi@example.com', certificateType: 'NEW_SELF_SIGN_CERTIFICATE', commonName: 'EU Station', certificateDetails: { keyLength: 4096, validity: 2 } });
+		const created = await run({ resource: 'station', operation: 'create', name: 'EU Station', as2Identifier: 'EUSTATION', email: 'edi@example.com', certificateType: 'NEW_SELF_SIGN_CERTIFICATE', commonName: 'EU Station', keyPassword: 'key-pass', certificateDetails: { keyLength: 4096, validity: 2 } });
 		expect(created.items[0].json).toMatchObject({ message: 'Station created successfully', as2Identifier: 'EUSTATION' });
 		const list = await run({ resource: 'station', operation: 'getAll', returnAll: true });
 		expect(list.items.map((i) => i.json.identifier)).toEqual([SEED.station, 'EUSTATION']);

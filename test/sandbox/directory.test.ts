@@ -24,7 +24,7 @@ test('certificates: list, filter by type, metadata with new and legacy names, do
 });
 
 test('stations: create, list, documented validation errors', async () => {
-	const created = await client.call('POST', '/station', { body: { name: 'Second', as2Identifier: 'SECOND', email: 'a@b.example, c@d.example', certificate: { type: 'NEW_SELF_SIGN_CERTIFICATE', commonName: 'Second', keyLength: 2048, validity: 2 } } });
+	const created = await client.call('POST', '/station', { body: { name: 'Second', as2Identifier: 'SECOND', email: 'a@b.example, c@d.example', certificate: { type: 'NEW_SELF_SIGN_CERTIFICATE', commonName: 'Second', password: 'key-pass', keyLength: 2048, validity: 2 } } });
 	expect(created.status).toBe(200);
 	expect(created.json).toEqual({ message: 'Station created successfully', stationId: expect.any(Number) });
 	const list = (await client.call('GET', '/station')).json.stations;

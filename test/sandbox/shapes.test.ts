@@ -93,8 +93,8 @@ test.each([
 	['/certificate', 'get', '200', async () => (await client.call('GET', '/certificate')).json, legacy],
 	['/certificate/{alias}', 'get', '200', async () => (await client.call('GET', '/certificate/mystation-signing')).json, renamed],
 	['/certificate/{alias}', 'get', '200', async () => (await client.call('GET', '/certificate/mystation-signing')).json, legacy],
-	['/station', 'post', '200', async () => (await client.call('POST', '/station', { body: { name: 'S2', as2Identifier: 'S2', email: 'a@b.example', certificate: { type: 'NEW_SELF_SIGN_CERTIFICATE', commonName: 'S2' } } })).json, legacy],
-	['/station', 'post', '422', async () => (await client.call('POST', '/station', { body: { name: 'S', as2Identifier: SEED.station, email: 'a@b.example', certificate: { type: 'NEW_SELF_SIGN_CERTIFICATE', commonName: 'S' } } })).json, legacy],
+	['/station', 'post', '200', async () => (await client.call('POST', '/station', { body: { name: 'S2', as2Identifier: 'S2', email: 'a@b.example', certificate: { type: 'NEW_SELF_SIGN_CERTIFICATE', commonName: 'S2', password: 'key-pass' } } })).json, legacy],
+	['/station', 'post', '422', async () => (await client.call('POST', '/station', { body: { name: 'S', as2Identifier: SEED.station, email: 'a@b.example', certificate: { type: 'NEW_SELF_SIGN_CERTIFICATE', commonName: 'S', password: 'key-pass' } } })).json, legacy],
 	['/partner', 'post', '200', async () => (await client.call('POST', '/partner?service=as2', { body: { name: 'P2', as2Identifier: 'P2', url: 'https://p2.example/as2', encryptionCertificate: 'TUlJQg==' } })).json, legacy],
 	['/message/outbox/delete', 'post', '200', async () => (await client.call('POST', '/message/outbox/delete', { body: { messageIdentifiers: [sentId] } })).json, legacy],
 ])('%s %s %s matches the official schema', async (path, method, status, call, rename) => {

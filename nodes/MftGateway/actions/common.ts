@@ -83,8 +83,8 @@ export function returnAllAndLimit(resource: string, operation: string[]): INodeP
 	];
 }
 
-/** For endpoints that answer the whole list at once: applies Return All / Limit to it. */
-export function applyLimit<T>(ctx: IExecuteFunctions, list: T[], itemIndex: number): T[] {
-	if (ctx.getNodeParameter('returnAll', itemIndex) as boolean) return list;
-	return list.slice(0, numberParam(ctx, 'limit', 'Limit', itemIndex, { min: 1, integer: true }));
+/** Return All / Limit as a number of results (undefined = all); read and checked before any request. */
+export function limitParam(ctx: IExecuteFunctions, itemIndex: number): number | undefined {
+	if (ctx.getNodeParameter('returnAll', itemIndex) as boolean) return undefined;
+	return numberParam(ctx, 'limit', 'Limit', itemIndex, { min: 1, integer: true });
 }

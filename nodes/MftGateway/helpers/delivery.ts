@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { messagePath } from '../transport/ids';
-import { apiRequest, apiRequestFull } from '../transport/request';
+import { listMessageIds, readMessage } from '../transport/messages';
 
 export type DeliveryState = 'queued' | 'sent' | 'failed' | 'incomplete';
 
@@ -30,37 +29,58 @@ export function mdnSummary(message: IDataObject): IDataObject | null {
 }
 
 export interface DeliveryResult {
+	/** The last state seen; `queued` also when no check got an answer. */
 	state: DeliveryState;
 	/** The outbox message as last read, when the API returned it. */
 	message?: IDataObject;
 	timedOut: boolean;
+	/** Why the last check got no answer (the API or network failed), if it did not. */
+	checkError?: string;
 }
 
-const FOLDER_OF: Record<string, string> = { failed: '/message/outbox/failed', incomplete: '/message/outbox/incomplete', sent: '/message/outbox' };
+/** The minimum of "Check Every": one check is one request, and a message takes seconds to go out. */
+export const MIN_CHECK_INTERVAL_MS = 1000;
 
-/** Looks the id up in the failed, incomplete and sent lists (for services where GET outbox/{id} 404s until sent). */
-async function findInLists(this: IExecuteFunctions, id: string, itemIndex: number): Promise<DeliveryState> {
-	for (const [state, path] of Object.entries(FOLDER_OF)) {
-		const page = await apiRequest.call(this, { method: 'GET', path, qs: { identifier: id, pageLength: 1 }, service: true, action: `Look for message ${id} in ${path}`, itemIndex });
-		if (Array.isArray(page.messages) && (page.messages as string[]).includes(id)) return state as DeliveryState;
+/**
+ * One check is one request. The message is read with GET /message/outbox/{id}; the API documents that a
+ * message whose send failed may not be there (404), so after a 404 the checks take turns looking for
+ * it in the Failed and Incomplete lists and reading it again.
+ */
+async function checkOnce(this: IExecuteFunctions, id: string, turn: 'read' | 'failed' | 'incomplete', itemIndex: number): Promise<{ state?: DeliveryState; message?: IDataObject }> {
+	if (turn === 'read') {
+		const message = await readMessage.call(this, 'outbox', id, { notFoundOk: true, action: `Check delivery of message ${id}`, itemIndex });
+		return message ? { state: deliveryStateOf(message), message } : {};
 	}
-	return 'queued';
+	const path = turn === 'failed' ? '/message/outbox/failed' : '/message/outbox/incomplete';
+	const found = await listMessageIds.call(this, { path, qs: { identifier: id }, limit: 1, action: `Look for message ${id} in ${path}`, itemIndex });
+	return found.includes(id) ? { state: turn } : {};
 }
 
-/** Polls the outbox until the message is sent, failed or incomplete, or the time is up. */
+const TURNS = ['read', 'failed', 'incomplete'] as const;
+
+/**
+ * Polls until the message is sent, failed or incomplete, or the time is up. Never throws for what the
+ * API or the network does: the message was accepted, and an error here would make n8n's Retry On Fail
+ * (or a re-run) submit it a second time. The outcome is data the workflow branches on.
+ */
 export async function waitForDelivery(this: IExecuteFunctions, id: string, timeoutMs: number, intervalMs: number, itemIndex: number): Promise<DeliveryResult> {
 	const deadline = Date.now() + timeoutMs;
+	const interval = Math.max(intervalMs, MIN_CHECK_INTERVAL_MS);
 	let last: IDataObject | undefined;
+	let turn = 0;
+	let checkError: string | undefined;
 	for (;;) {
-		const read = await apiRequestFull.call(this, { method: 'GET', path: messagePath('outbox', id), service: true, notFoundOk: true, action: `Check delivery of message ${id}`, itemIndex });
-		let state: DeliveryState;
-		if (read.statusCode === 404) state = await findInLists.call(this, id, itemIndex);
-		else {
-			last = read.body;
-			state = deliveryStateOf(last);
+		try {
+			const check = await checkOnce.call(this, id, TURNS[turn], itemIndex);
+			checkError = undefined;
+			if (check.message) last = check.message;
+			if (check.state && check.state !== 'queued') return { state: check.state, message: last, timedOut: false };
+			// Not found where looked: try the next place on the next check.
+			turn = check.state === 'queued' ? 0 : (turn + 1) % TURNS.length;
+		} catch (error) {
+			checkError = (error as Error).message;
 		}
-		if (state !== 'queued') return { state, message: last, timedOut: false };
-		if (Date.now() + intervalMs > deadline) return { state, message: last, timedOut: true };
-		await sleep(intervalMs);
+		if (Date.now() + interval > deadline) return { state: last ? deliveryStateOf(last) : 'queued', message: last, timedOut: true, checkError };
+		await sleep(interval);
 	}
 }

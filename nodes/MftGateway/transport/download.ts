@@ -54,8 +54,14 @@ export async function downloadPresigned(this: MftContext, file: PresignedDownloa
 	throw toNodeApiError(this.getNode(), result.failure, {
 		action: `${file.action} (${describeUrl(url)})`,
 		notFoundHint: 'The file is no longer in storage (MFT Gateway deletes files 70 days after they arrive, or on a successful MDN if the partner is set so).',
+		forbiddenHint: renewed
+			? /expired/i.test(result.failure.apiMessage ?? '')
+				? 'The download link had expired, and the new one MFT Gateway gave right after had expired too. Pre-signed links last 10 minutes and are checked against the clock: check that this machine\'s clock is right, then run it again.'
+				: 'The file storage refused the download link, and also the new one MFT Gateway gave right after. Run it again; if it persists, the file may have been removed from storage.'
+			: undefined,
 		attempts: result.attempts,
 		itemIndex: file.itemIndex,
 		host: new URL(url).host,
+		secrets: [new URL(url).search],
 	});
 }

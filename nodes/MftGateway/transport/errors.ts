@@ -2,6 +2,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { type HttpFailure, networkProblem } from './failure';
+import { NOT_CONNECTED } from './retryPolicy';
 import { redact } from './redact';
 
 export interface FailureContext {
@@ -10,11 +11,20 @@ export interface FailureContext {
 	/** Advice for a 404 / 422 from this call (the API's text alone rarely says what to change). */
 	notFoundHint?: string;
 	invalidHint?: string;
+	forbiddenHint?: string;
 	attempts: number;
 	itemIndex?: number;
-	/** A submit that may have reached the server: say it was not resent and how to check. */
+	/** A submit: when its bytes may have reached the server, say it was not resent and how to check. */
 	maybeSent?: boolean;
 	host: string;
+	/** Values that must never appear in the error (password, token secret, tokens), whatever the server echoed. */
+	secrets?: string[];
+}
+
+/** Failures after which a submit may have been taken: a server error, or a connection that broke or timed out. */
+export function mayHaveReachedServer(failure: HttpFailure): boolean {
+	if (failure.status >= 500) return true;
+	return failure.status === 0 && failure.code !== undefined && !NOT_CONNECTED.includes(failure.code);
 }
 
 const MAYBE_SENT =
@@ -23,6 +33,7 @@ const MAYBE_SENT =
 
 function advice(failure: HttpFailure, ctx: FailureContext): string {
 	const retried = ctx.attempts > 1 ? ` (tried ${ctx.attempts} times)` : '';
+	if (failure.status === 0 && !failure.code) return 'The request could not be made, so nothing reached MFT Gateway.';
 	if (failure.status === 0) return `Could not reach ${ctx.host}: ${networkProblem(failure.code)}${retried}. Check the Base URL in the credential and the network.`;
 	if (failure.status >= 300 && failure.status < 400) {
 		return `MFT Gateway answered with a redirect${failure.location ? ` to ${failure.location}` : ''}, which is not followed (it could take the token elsewhere). Set the Base URL in the credential to the final address.`;
@@ -33,7 +44,7 @@ function advice(failure: HttpFailure, ctx: FailureContext): string {
 		case 401:
 			return 'The credentials were refused even after a fresh login. Check the MFT Gateway API credential.';
 		case 403:
-			return 'This account or API token is not allowed to do this (a Read-Only token cannot change anything).';
+			return ctx.forbiddenHint ?? 'This account or API token is not allowed to do this (a Read-Only token cannot change anything).';
 		case 404:
 			return ctx.notFoundHint ?? 'It does not exist (or was deleted). Check the identifier.';
 		case 413:
@@ -50,17 +61,17 @@ function advice(failure: HttpFailure, ctx: FailureContext): string {
 /** The one way an HTTP failure becomes an n8n error: API text + what to do, never a secret. */
 export function toNodeApiError(node: INode, failure: HttpFailure, ctx: FailureContext): NodeApiError {
 	if (failure.login) {
-		const message = redact(`${ctx.action} failed. ${failure.apiMessage ?? ''}`);
+		const message = redact(`${ctx.action} failed. ${failure.apiMessage ?? ''}`, ctx.secrets);
 		return new NodeApiError(node, { message }, { message, description: 'The request was not sent: the credential could not log in.', itemIndex: ctx.itemIndex });
 	}
 	const what = failure.apiMessage || (failure.status ? `HTTP ${failure.status}` : 'no answer');
-	const tail = ctx.maybeSent && (failure.status === 0 || failure.status >= 500) ? ` ${MAYBE_SENT}` : '';
-	const message = redact(`${ctx.action} failed: ${what}. ${advice(failure, ctx)}${tail}`);
+	const tail = ctx.maybeSent && mayHaveReachedServer(failure) ? ` ${MAYBE_SENT}` : '';
+	const message = redact(`${ctx.action} failed: ${what}. ${advice(failure, ctx)}${tail}`, ctx.secrets);
 	// No `code` here: NodeApiError would replace the message with its own text for network codes.
 	const payload: JsonObject = { message, httpCode: failure.status ? String(failure.status) : null };
 	return new NodeApiError(node, payload, {
 		message,
-		description: failure.status ? `HTTP ${failure.status} from ${ctx.host}` : `No response from ${ctx.host} (${failure.code ?? 'unknown network error'})`,
+		description: failure.status ? `HTTP ${failure.status} from ${ctx.host}` : failure.code ? `No response from ${ctx.host} (${failure.code})` : 'The request was not made',
 		httpCode: failure.status ? String(failure.status) : undefined,
 		itemIndex: ctx.itemIndex,
 	});

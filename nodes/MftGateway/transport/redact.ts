@@ -11,7 +11,9 @@ const PATTERNS: Array<[RegExp, string]> = [
 export function redact(text: string, secrets: string[] = []): string {
 	let result = text;
 	for (const secret of secrets) {
-		if (secret && secret.length >= 4) result = result.split(secret).join('[redacted]');
+		if (!secret || secret.length < 4) continue;
+		// As sent, as a JSON string would echo it, and URL-encoded.
+		for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)])) result = result.split(form).join('[redacted]');
 	}
 	for (const [pattern, replacement] of PATTERNS) result = result.replace(pattern, replacement);
 	return result;

@@ -4,7 +4,7 @@ import { sleep } from 'n8n-workflow';
 import { toNodeApiError } from './errors';
 import { type HttpFailure, readFailure } from './failure';
 import { type AttemptResult, type RetryMode, withRetries } from './retryPolicy';
-import { normaliseBaseUrl } from './session';
+import { credentialSecrets, normaliseBaseUrl } from './session';
 
 export type MftContext = IExecuteFunctions | IPollFunctions;
 
@@ -43,11 +43,13 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 /** Session renewals one request may trigger: the second covers a token revoked right after it was issued. */
 const MAX_RENEWALS = 2;
 
-async function hostOf(ctx: MftContext): Promise<string> {
+/** The API host and the secret values of the credential, for error messages (read only when one is made). */
+async function errorFacts(ctx: MftContext): Promise<{ host: string; secrets: string[] }> {
 	try {
-		return new URL(normaliseBaseUrl((await ctx.getCredentials(CREDENTIALS_TYPE)).baseUrl)).host;
+		const credentials = await ctx.getCredentials(CREDENTIALS_TYPE);
+		return { host: new URL(normaliseBaseUrl(credentials.baseUrl)).host, secrets: credentialSecrets(credentials) };
 	} catch {
-		return 'MFT Gateway';
+		return { host: 'MFT Gateway', secrets: [] };
 	}
 }
 
@@ -112,7 +114,7 @@ export async function apiRequestFull(this: MftContext, req: ApiRequest): Promise
 		attempts: result.attempts,
 		itemIndex: req.itemIndex,
 		maybeSent: mode === 'submit',
-		host: await hostOf(this),
+		...(await errorFacts(this)),
 	});
 }
 

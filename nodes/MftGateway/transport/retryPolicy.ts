@@ -21,7 +21,8 @@ export type RetryMode =
 	/** Never retried. */
 	| 'none';
 
-const NOT_CONNECTED = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH'];
+/** Network failures that happen before a connection exists: nothing reached the server. */
+export const NOT_CONNECTED = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH'];
 
 export function isRetryable(failure: HttpFailure, mode: RetryMode): boolean {
 	if (mode === 'none' || failure.login) return false;

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { type HttpFailure, LOGIN_FAILED, networkProblem } from './failure';
+import { redact } from './redact';
 
 export const DEFAULT_BASE_URL = 'https://api.mftgateway.com';
 
@@ -21,6 +22,11 @@ export function normaliseBaseUrl(value: unknown): string {
 		throw new Error(`The Base URL must start with https:// (got "${text}")`);
 	}
 	return text;
+}
+
+/** The values of a credential that must never be shown: redacted by value wherever an error is made. */
+export function credentialSecrets(credentials: IDataObject): string[] {
+	return ['password', 'tokenSecret', 'sessionToken', 'refreshToken'].map((key) => credentials[key]).filter((value): value is string => typeof value === 'string' && value !== '');
 }
 
 /** Seconds left in a JWT, or undefined when it is not a JWT. */
@@ -44,7 +50,10 @@ export function readTokens(response: unknown): { sessionToken: string; refreshTo
 	if (typeof token !== 'string' || token === '') throw new Error(`${LOGIN_FAILED}MFT Gateway answered the login without an api token. Check the Base URL.`);
 	const refresh = body.refreshToken ?? body.refresh_token;
 	const declared = Number(body.apiTokenExpiryIn);
-	const seconds = Number.isFinite(declared) && declared > 0 ? declared : (jwtSecondsLeft(token) ?? DEFAULT_TOKEN_SECONDS);
+	// A JWT that looks expired or nearly so says more about this machine's clock than about the token:
+	// the default lifetime then applies, and a 401 renews it if the server disagrees.
+	const jwtSeconds = jwtSecondsLeft(token);
+	const seconds = Number.isFinite(declared) && declared > 0 ? declared : jwtSeconds !== undefined && jwtSeconds > 5 ? jwtSeconds : DEFAULT_TOKEN_SECONDS;
 	return {
 		sessionToken: token,
 		refreshToken: typeof refresh === 'string' ? refresh : '',
@@ -53,8 +62,8 @@ export function readTokens(response: unknown): { sessionToken: string; refreshTo
 }
 
 /** A login failure in plain words: what is wrong and what to change. Never includes the sent body. */
-export function describeLoginFailure(failure: HttpFailure, baseUrl: string, usePassword: boolean): string {
-	return LOGIN_FAILED + loginProblem(failure, baseUrl, usePassword);
+export function describeLoginFailure(failure: HttpFailure, baseUrl: string, usePassword: boolean, secrets: string[] = []): string {
+	return LOGIN_FAILED + redact(loginProblem(failure, baseUrl, usePassword), secrets);
 }
 
 function loginProblem(failure: HttpFailure, baseUrl: string, usePassword: boolean): string {

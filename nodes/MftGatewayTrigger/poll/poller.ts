@@ -1,13 +1,12 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { TaskPool } from '../../MftGateway/helpers/concurrency';
 import { deliveryStateOf, type DeliveryState } from '../../MftGateway/helpers/delivery';
-import { messagePath } from '../../MftGateway/transport/ids';
-import { MAX_PAGE_LENGTH } from '../../MftGateway/transport/paging';
-import { apiRequestFull } from '../../MftGateway/transport/request';
+import { listMessageIds, readMessage, timestampOf } from '../../MftGateway/transport/messages';
 import { type ItemOptions, messageItem } from './items';
-import { type Candidate, type Folder, listPage, readMessage, scanFolder, timestampOf } from './scan';
-import { MAX_HANDLED, MAX_QUEUED, type PollState, readState, TimestampCache, writeState } from './state';
+import { type Candidate, drainStep, type Folder, POLL_CONCURRENCY, readMessages, scanWindow, unreadStep } from './scan';
+import { MAX_BASELINE, MAX_QUEUED, newState, type PollState, pruneHandled, readState, TimestampCache, writeState } from './state';
 
 export type TriggerEvent = 'messageReceived' | 'messageSent' | 'messageFailed' | 'messageIncomplete';
 
@@ -19,6 +18,8 @@ export interface TriggerSettings extends ItemOptions {
 	partner: string;
 	maxPerPoll: number;
 	emitExisting: boolean;
+	/** How far below the newest handled timestamp each poll looks again for late arrivals. */
+	lookBackMs: number;
 }
 
 const OUTBOUND: Record<Exclude<TriggerEvent, 'messageReceived'>, { path: string; state: DeliveryState }> = {
@@ -34,6 +35,8 @@ function filters(s: TriggerSettings): IDataObject {
 	return qs;
 }
 
+const byReadFlag = (s: TriggerSettings) => s.event === 'messageReceived' && s.trackBy === 'readFlag';
+
 function targetFolder(s: TriggerSettings, manual = false): Folder {
 	if (s.event === 'messageReceived') return { path: '/message/inbox', side: 'inbox', qs: { ...filters(s), fetchAll: manual || s.trackBy === 'n8n' } };
 	return { path: OUTBOUND[s.event].path, side: 'outbox', qs: filters(s) };
@@ -41,63 +44,140 @@ function targetFolder(s: TriggerSettings, manual = false): Folder {
 
 /** Every id in the Queued folder (it is short: messages wait there only until sent or given up). */
 async function queuedIds(this: IPollFunctions, s: TriggerSettings): Promise<string[]> {
-	const folder: Folder = { path: '/message/outbox/queued', side: 'outbox', qs: filters(s) };
-	const ids: string[] = [];
-	for (let page = 0; ids.length < MAX_QUEUED; page++) {
-		const batch = await listPage.call(this, folder, page);
-		ids.push(...batch);
-		if (batch.length < MAX_PAGE_LENGTH) break;
-	}
-	return ids;
+	return await listMessageIds.call(this, { path: '/message/outbox/queued', qs: { ...filters(s), sortDir: 'desc' }, limit: MAX_QUEUED });
 }
 
 /** Outbound messages that left the Queued folder since the last poll and reached the watched state. */
 async function resolvedSinceLastPoll(this: IPollFunctions, s: TriggerSettings, before: string[], now: string[]): Promise<Candidate[]> {
 	const still = new Set(now);
-	const found: Candidate[] = [];
-	for (const id of before.filter((i) => !still.has(i))) {
-		const read = await apiRequestFull.call(this, { method: 'GET', path: messagePath('outbox', id), service: true, notFoundOk: true, action: `Get message ${id}` });
-		if (read.statusCode === 404) continue; // deleted
-		if (deliveryStateOf(read.body) === OUTBOUND[s.event as Exclude<TriggerEvent, 'messageReceived'>].state) found.push({ id, ts: timestampOf(read.body), message: read.body });
-	}
-	return found;
+	const left = before.filter((id) => !still.has(id));
+	const messages = await readMessages.call(this, 'outbox', left);
+	const watched = OUTBOUND[s.event as Exclude<TriggerEvent, 'messageReceived'>].state;
+	return left.flatMap((id, index) => {
+		const message = messages[index];
+		return message && deliveryStateOf(message) === watched ? [{ id, ts: timestampOf(message), message }] : [];
+	});
 }
 
 /** Marks the last poll's messages read (read-flag mode); returns those to try again next time. */
 async function markRead(this: IPollFunctions, ids: string[]): Promise<string[]> {
-	const retry: string[] = [];
+	const pool = new TaskPool<boolean>(POLL_CONCURRENCY);
 	for (const id of ids) {
-		const read = await apiRequestFull.call(this, { method: 'GET', path: messagePath('inbox', id), qs: { markAsRead: true }, service: true, notFoundOk: true, action: `Mark message ${id} as read` }).catch(() => undefined);
-		if (!read) retry.push(id);
+		pool.add(async () => {
+			try {
+				await readMessage.call(this, 'inbox', id, { markAsRead: true, notFoundOk: true, action: `Mark message ${id} as read` });
+				return true;
+			} catch {
+				return false;
+			}
+		});
 	}
-	return retry;
+	const done = await pool.results();
+	return ids.filter((_, index) => !done[index]);
 }
 
-/** First activation: remember what is already there (emit nothing of it), unless told to emit it too. */
+/**
+ * First activation: remember what is already there, so that none of it is emitted (unless Emit
+ * Existing is on: then it is drained oldest first). Read-flag mode remembers the unread ids; tracked
+ * mode the newest timestamp and the messages inside the look-back window below it.
+ */
 async function initialState(this: IPollFunctions, s: TriggerSettings, key: string): Promise<PollState> {
-	const state: PollState = { version: 2, key, floor: -1, handled: [], timestamps: [], queued: [], toMarkRead: [] };
+	const state = newState(key);
 	if (s.event !== 'messageReceived') state.queued = await queuedIds.call(this, s);
-	if (s.emitExisting) return state;
 	const folder = targetFolder(s);
-	const ids = await listPage.call(this, folder, 0);
-	if (ids.length === 0) return state;
-	// The newest message sets the floor. The rest of the first page existed too: their timestamps are
-	// cached as just below the floor (they are at most equal to it), so the next quiet poll stops after
-	// one page without reading them.
-	const floor = timestampOf(await readMessage.call(this, folder.side, ids[0]));
-	return { ...state, floor, handled: [[ids[0], floor]], timestamps: ids.map((id, i) => [id, i === 0 ? floor : floor - 1]) };
+	if (byReadFlag(s)) {
+		if (!s.emitExisting) state.baseline = await listMessageIds.call(this, { path: folder.path, qs: { ...folder.qs, sortDir: 'asc' }, limit: MAX_BASELINE });
+		return state;
+	}
+	if (s.emitExisting) return { ...state, drain: { page: 0 } };
+	const [newest] = await listMessageIds.call(this, { path: folder.path, qs: { ...folder.qs, sortDir: 'desc' }, limit: 1 });
+	const message = newest ? await readMessage.call(this, folder.side, newest, { notFoundOk: true }) : undefined;
+	if (!message) return state;
+	const floor = timestampOf(message);
+	const cache = new TimestampCache([[newest, floor]]);
+	const present = await scanWindow.call(this, folder, floor - s.lookBackMs, new Set(), cache);
+	return { ...state, floor, handled: present.map((c): [string, number] => [c.id, c.ts]), timestamps: cache.toJSON() };
 }
 
 async function manualSample(this: IPollFunctions, s: TriggerSettings): Promise<INodeExecutionData[][]> {
 	const folder = targetFolder(s, true);
-	const [id] = await listPage.call(this, folder, 0, 1);
-	if (!id) {
+	const [id] = await listMessageIds.call(this, { path: folder.path, qs: { ...folder.qs, sortDir: 'desc' }, limit: 1 });
+	const message = id ? await readMessage.call(this, folder.side, id, { notFoundOk: true }) : undefined;
+	if (!id || !message) {
 		throw new NodeOperationError(this.getNode(), `No message in ${folder.path} matches yet`, {
 			description: 'Send or receive one first (with the sandbox: npm run sandbox -- inbound FILE), or loosen the Station and Partner filters.',
 		});
 	}
-	const message = await readMessage.call(this, folder.side, id);
 	return [[await messageItem.call(this, folder.side, id, message, s)]];
+}
+
+/** Output items for the chosen messages, in order; reads and downloads run with bounded parallelism. */
+async function emit(this: IPollFunctions, s: TriggerSettings, side: Folder['side'], chosen: Candidate[]): Promise<Array<{ candidate: Candidate; item: INodeExecutionData }>> {
+	const pool = new TaskPool<INodeExecutionData | undefined>(POLL_CONCURRENCY);
+	for (const candidate of chosen) {
+		pool.add(async () => {
+			const message = candidate.message ?? (await readMessage.call(this, side, candidate.id, { notFoundOk: true }));
+			return message ? await messageItem.call(this, side, candidate.id, message, s) : undefined;
+		});
+	}
+	const items = await pool.results();
+	return chosen.flatMap((candidate, index) => (items[index] ? [{ candidate, item: items[index] }] : []));
+}
+
+const byTime = (a: Candidate, b: Candidate) => a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** Read-flag mode: every unread message matching the filters is emitted once, oldest first. */
+async function pollUnread(this: IPollFunctions, s: TriggerSettings, state: PollState): Promise<{ state: PollState; items: INodeExecutionData[] }> {
+	const folder = targetFolder(s);
+	const pending = await markRead.call(this, state.toMarkRead);
+	const baseline = new Set(state.baseline);
+	const step = await unreadStep.call(this, folder, new Set([...pending, ...baseline]), s.maxPerPoll);
+	const emitted = await emit.call(this, s, folder.side, step.ids.map((id) => ({ id, ts: 0 })));
+	return {
+		// A baseline id no longer unread (read elsewhere, deleted) is forgotten once the whole list was seen.
+		state: { ...state, toMarkRead: [...pending, ...emitted.map((e) => e.candidate.id)].slice(-MAX_QUEUED), baseline: step.complete ? state.baseline.filter((id) => step.seen.has(id)) : state.baseline },
+		items: emitted.map((e) => e.item),
+	};
+}
+
+/** Emit Existing: the next step of draining what was there at activation; then the window takes over. */
+async function pollDrain(this: IPollFunctions, s: TriggerSettings, state: PollState, cache: TimestampCache): Promise<{ state: PollState; items: INodeExecutionData[] }> {
+	const folder = targetFolder(s);
+	const handled = new Set(state.handled.map(([id]) => id));
+	const step = await drainStep.call(this, folder, state.drain!.page, handled, s.maxPerPoll);
+	const emitted = await emit.call(this, s, folder.side, step.ids.map((id) => ({ id, ts: 0 })));
+	const done: Array<[string, number]> = emitted.map(({ candidate, item }) => [candidate.id, timestampOf(item.json)]);
+	done.forEach(([id, ts]) => cache.set(id, ts));
+	const all = [...state.handled, ...done];
+	const floor = all.reduce((max, [, ts]) => Math.max(max, ts), state.floor);
+	// While draining, every emitted id is kept (up to the bound); once done, only those inside the window.
+	const kept = pruneHandled(all, step.finished ? floor - s.lookBackMs : Number.NEGATIVE_INFINITY, state.cut);
+	return { state: { ...state, floor, ...kept, drain: step.finished ? undefined : { page: step.page } }, items: emitted.map((e) => e.item) };
+}
+
+/** Tracked in n8n (and outbound events): the look-back window below the newest handled timestamp. */
+async function pollWindow(this: IPollFunctions, s: TriggerSettings, state: PollState, cache: TimestampCache): Promise<{ state: PollState; items: INodeExecutionData[] }> {
+	const folder = targetFolder(s);
+	const handled = new Set(state.handled.map(([id]) => id));
+	const lower = Math.max(state.floor - s.lookBackMs, state.cut);
+	const candidates = await scanWindow.call(this, folder, lower, handled, cache);
+	let queued = state.queued;
+	if (s.event !== 'messageReceived') {
+		queued = await queuedIds.call(this, s);
+		const known = new Set(candidates.map((c) => c.id));
+		candidates.push(...(await resolvedSinceLastPoll.call(this, s, state.queued, queued)).filter((c) => !known.has(c.id) && !handled.has(c.id)));
+	}
+	candidates.sort(byTime);
+	const chosen = candidates.slice(0, s.maxPerPoll);
+	// Messages that left Queued but wait for a later poll stay watched, so the next poll looks them up again.
+	if (s.event !== 'messageReceived') {
+		const waiting = candidates.slice(s.maxPerPoll).map((c) => c.id);
+		queued = [...new Set([...queued, ...waiting])].slice(0, MAX_QUEUED);
+	}
+	const emitted = await emit.call(this, s, folder.side, chosen);
+	const floor = chosen.reduce((max, c) => Math.max(max, c.ts), state.floor);
+	const kept = pruneHandled([...state.handled, ...chosen.map((c): [string, number] => [c.id, c.ts])], floor - s.lookBackMs, state.cut);
+	return { state: { ...state, floor, ...kept, queued }, items: emitted.map((e) => e.item) };
 }
 
 /**
@@ -114,44 +194,12 @@ export async function pollMessages(this: IPollFunctions, s: TriggerSettings): Pr
 		writeState(staticData, state);
 		if (!s.emitExisting) return null;
 	}
-
-	const folder = targetFolder(s);
 	const cache = new TimestampCache(state.timestamps);
-	const handled = new Set(state.handled.map(([id]) => id));
-	const toMarkRead = s.trackBy === 'readFlag' && s.event === 'messageReceived' ? await markRead.call(this, state.toMarkRead) : [];
-	const scan = await scanFolder.call(this, folder, state.floor, handled, cache);
-	const candidates = scan.candidates;
-	let queued = state.queued;
-	if (s.event !== 'messageReceived') {
-		queued = await queuedIds.call(this, s);
-		const known = new Set(candidates.map((c) => c.id));
-		candidates.push(...(await resolvedSinceLastPoll.call(this, s, state.queued, queued)).filter((c) => !known.has(c.id) && !handled.has(c.id)));
-	}
-	candidates.sort((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-	const chosen = candidates.slice(0, s.maxPerPoll);
-
-	const items: INodeExecutionData[] = [];
-	for (const candidate of chosen) {
-		const message = candidate.message ?? (await readMessage.call(this, folder.side, candidate.id));
-		items.push(await messageItem.call(this, folder.side, candidate.id, message, s));
-	}
-
-	// Every candidate left for later is at least as new as the newest emitted one, so nothing is skipped;
-	// the floor also waits at a same-millisecond group whose members may not all have been seen.
-	let floor = chosen.reduce((max, c) => Math.max(max, c.ts), state.floor);
-	if (scan.unsettledTs !== undefined) floor = Math.max(state.floor, Math.min(floor, scan.unsettledTs));
-	let handledNow = [...state.handled, ...chosen.map((c): [string, number] => [c.id, c.ts])].filter(([, ts]) => ts >= floor);
-	if (handledNow.length > MAX_HANDLED) {
-		floor = Math.max(...handledNow.map(([, ts]) => ts));
-		handledNow = handledNow.filter(([, ts]) => ts >= floor);
-	}
-	writeState(staticData, {
-		...state,
-		floor,
-		handled: handledNow,
-		timestamps: cache.toJSON(),
-		queued,
-		toMarkRead: s.trackBy === 'readFlag' && s.event === 'messageReceived' ? [...toMarkRead, ...chosen.map((c) => c.id)].slice(-MAX_QUEUED) : [],
-	});
-	return items.length ? [items] : null;
+	const result = byReadFlag(s)
+		? await pollUnread.call(this, s, state)
+		: state.drain
+			? await pollDrain.call(this, s, state, cache)
+			: await pollWindow.call(this, s, state, cache);
+	writeState(staticData, { ...result.state, timestamps: cache.toJSON() });
+	return result.items.length ? [result.items] : null;
 }

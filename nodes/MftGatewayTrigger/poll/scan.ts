@@ -1,8 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { messagePath, type Side } from '../../MftGateway/transport/ids';
-import { MAX_PAGE_LENGTH } from '../../MftGateway/transport/paging';
-import { type MftContext, apiRequest } from '../../MftGateway/transport/request';
+import { TaskPool } from '../../MftGateway/helpers/concurrency';
+import type { Side } from '../../MftGateway/transport/ids';
+import { listPages, readMessage, timestampOf } from '../../MftGateway/transport/messages';
+import type { MftContext } from '../../MftGateway/transport/request';
 import type { TimestampCache } from './state';
 
 /** A list to watch: its path, the filters, and the box its messages are read from. */
@@ -19,70 +20,79 @@ export interface Candidate {
 	message?: IDataObject;
 }
 
-/** Most pages one poll reads from a folder: 10,000 ids. */
-const MAX_PAGES = 100;
+/** Most pages one scan reads: 10,000 ids. */
+const MAX_SCAN_PAGES = 100;
+/** Reads in flight while a poll looks up timestamps or reads the messages it emits. */
+export const POLL_CONCURRENCY = 5;
 
-export async function listPage(this: MftContext, folder: Folder, pageOffset: number, pageLength = MAX_PAGE_LENGTH): Promise<string[]> {
-	const page = await apiRequest.call(this, { method: 'GET', path: folder.path, qs: { ...folder.qs, sortDir: 'desc', pageLength, pageOffset }, service: true, action: `List messages in ${folder.path}` });
-	return Array.isArray(page.messages) ? (page.messages as unknown[]).filter((id): id is string => typeof id === 'string') : [];
-}
-
-export async function readMessage(this: MftContext, side: Side, id: string): Promise<IDataObject> {
-	return await apiRequest.call(this, {
-		method: 'GET',
-		path: messagePath(side, id),
-		qs: side === 'inbox' ? { markAsRead: false } : {},
-		service: true,
-		action: `Get message ${id}`,
-	});
-}
-
-export const timestampOf = (message: IDataObject): number => (typeof message.timestamp === 'number' ? message.timestamp : Number(message.timestamp) || 0);
-
-export interface ScanResult {
-	candidates: Candidate[];
-	/**
-	 * The oldest timestamp (at or above the floor) whose same-millisecond group crossed a page boundary.
-	 * The API may order such ties differently from one request to the next, so a member can be missing from
-	 * both pages: the floor must not pass this timestamp yet.
-	 */
-	unsettledTs?: number;
+/** Reads messages with bounded parallelism, in order; a message deleted meanwhile comes back undefined. */
+export async function readMessages(this: MftContext, side: Side, ids: string[]): Promise<Array<IDataObject | undefined>> {
+	const pool = new TaskPool<IDataObject | undefined>(POLL_CONCURRENCY);
+	for (const id of ids) pool.add(async () => await readMessage.call(this, side, id, { notFoundOk: true }));
+	return await pool.results();
 }
 
 /**
- * Reads a folder newest first and returns the messages not handled yet: at or above `floor` and not in
- * `handled`. Lists give ids only, so an unknown id's timestamp is read once (and cached). It stops after
- * the first page whose last id is older than the floor: a quiet poll costs one list request (more only
- * while the newest same-millisecond burst is longer than a page). Ids seen twice (pages shift while new
- * messages arrive) count once.
+ * Reads a folder newest first down to `lower` and returns the messages in that window not handled yet.
+ * Lists are sorted by timestamp and give ids only, so an unknown id's timestamp is read once (and
+ * cached); the scan ends at the first id older than `lower`. A quiet poll whose window fits in one page
+ * costs one list request. Ids seen twice (pages shift while messages arrive) count once.
  */
-export async function scanFolder(this: MftContext, folder: Folder, floor: number, handled: Set<string>, cache: TimestampCache): Promise<ScanResult> {
-	const seen = new Set<string>();
+export async function scanWindow(this: MftContext, folder: Folder, lower: number, handled: Set<string>, cache: TimestampCache): Promise<Candidate[]> {
 	const candidates: Candidate[] = [];
-	let unsettledTs: number | undefined;
-	let previousLastTs: number | undefined;
-	for (let pageOffset = 0; pageOffset < MAX_PAGES; pageOffset++) {
-		const ids = await listPage.call(this, folder, pageOffset);
-		let firstTs: number | undefined;
-		let lastTs = Number.POSITIVE_INFINITY;
-		for (const id of ids) {
-			let ts = cache.get(id);
-			let message: IDataObject | undefined;
-			if (ts === undefined) {
-				message = await readMessage.call(this, folder.side, id);
-				ts = timestampOf(message);
-				cache.set(id, ts);
-			}
-			firstTs ??= ts;
-			lastTs = ts;
-			if (seen.has(id)) continue;
-			seen.add(id);
-			if (ts >= floor && !handled.has(id)) candidates.push({ id, ts, message });
+	for await (const page of listPages.call(this, { path: folder.path, qs: { ...folder.qs, sortDir: 'desc' }, maxPages: MAX_SCAN_PAGES })) {
+		const unknown = page.filter((id) => cache.get(id) === undefined);
+		const read = new Map<string, IDataObject>();
+		(await readMessages.call(this, folder.side, unknown)).forEach((message, index) => {
+			if (!message) return; // deleted since it was listed
+			read.set(unknown[index], message);
+			cache.set(unknown[index], timestampOf(message));
+		});
+		for (const id of page) {
+			const ts = cache.get(id);
+			if (ts === undefined) continue;
+			if (ts < lower) return candidates;
+			if (!handled.has(id)) candidates.push({ id, ts, message: read.get(id) });
 		}
-		if (previousLastTs !== undefined && firstTs === previousLastTs && previousLastTs >= floor) unsettledTs = Math.min(unsettledTs ?? previousLastTs, previousLastTs);
-		previousLastTs = lastTs;
-		// Ties at the floor may come in any order, so only a strictly older id ends the scan.
-		if (ids.length < MAX_PAGE_LENGTH || lastTs < floor) break;
 	}
-	return { candidates, unsettledTs };
+	return candidates;
+}
+
+/**
+ * One step of emitting the messages that existed at activation, oldest first from `page` on: up to `max`
+ * ids not handled yet. Index pages of an oldest-first list stay put while new messages arrive (they are
+ * appended), so each poll goes on where the last one stopped: draining N messages costs about N/100
+ * list requests and N reads.
+ */
+export async function drainStep(this: MftContext, folder: Folder, page: number, handled: Set<string>, max: number): Promise<{ ids: string[]; page: number; finished: boolean }> {
+	const ids: string[] = [];
+	let index = page;
+	for await (const ids_ of listPages.call(this, { path: folder.path, qs: { ...folder.qs, sortDir: 'asc' }, firstPage: page })) {
+		for (const id of ids_) {
+			if (handled.has(id)) continue;
+			ids.push(id);
+			if (ids.length >= max) return { ids, page: index, finished: false };
+		}
+		index++;
+	}
+	return { ids, page: index, finished: true };
+}
+
+/**
+ * Read-flag mode: the unread list is the truth. Lists it oldest first and returns up to `max` ids that
+ * are neither waiting to be marked read nor to be ignored; `complete` tells whether the whole list was
+ * seen (then `seen` holds every unread id).
+ */
+export async function unreadStep(this: MftContext, folder: Folder, skip: Set<string>, max: number): Promise<{ ids: string[]; complete: boolean; seen: Set<string> }> {
+	const ids: string[] = [];
+	const seen = new Set<string>();
+	for await (const page of listPages.call(this, { path: folder.path, qs: { ...folder.qs, sortDir: 'asc', fetchAll: false }, maxPages: MAX_SCAN_PAGES })) {
+		for (const id of page) {
+			seen.add(id);
+			if (skip.has(id)) continue;
+			ids.push(id);
+			if (ids.length >= max) return { ids, complete: false, seen };
+		}
+	}
+	return { ids, complete: true, seen };
 }

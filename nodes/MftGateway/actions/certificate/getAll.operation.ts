@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { apiRequest } from '../../transport/request';
-import { applyLimit, item, returnAllAndLimit, show } from '../common';
+import { item, limitParam, returnAllAndLimit, show } from '../common';
 
 const op = ['getAll'];
 
@@ -26,6 +26,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const certType = this.getNodeParameter('certType', i) as string;
+	const limit = limitParam(this, i);
 	const list = await apiRequest.call(this, {
 		method: 'GET',
 		path: '/certificate',
@@ -34,5 +35,5 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		itemIndex: i,
 	});
 	const certificates = (Array.isArray(list) ? list : []) as IDataObject[];
-	return applyLimit(this, certificates, i).map((c) => item(c, i));
+	return certificates.slice(0, limit).map((c) => item(c, i));
 }

@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { withIsoTimestamps } from '../../helpers/output';
-import { messagePath, normaliseMessageId, type Side } from '../../transport/ids';
-import { apiRequest } from '../../transport/request';
+import { normaliseMessageId, type Side } from '../../transport/ids';
+import { readExistingMessage } from '../../transport/messages';
 import { boxField, item, messageIdField, show } from '../common';
 
 export const description: INodeProperties[] = [
@@ -22,12 +22,8 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const box = this.getNodeParameter('box', i) as Side;
 	const id = normaliseMessageId(this.getNode(), this.getNodeParameter('messageId', i), i);
-	const qs: IDataObject = box === 'inbox' ? { markAsRead: this.getNodeParameter('markAsRead', i, true) as boolean } : {};
-	const message = await apiRequest.call(this, {
-		method: 'GET',
-		path: messagePath(box, id),
-		qs,
-		service: true,
+	const message = await readExistingMessage.call(this, box, id, {
+		markAsRead: box === 'inbox' && (this.getNodeParameter('markAsRead', i, true) as boolean),
 		action: `Get message ${id} from the ${box}`,
 		notFoundHint: `No message with this ID is in the ${box}. Check the ID and the Box (a message you sent is in the outbox).`,
 		itemIndex: i,

@@ -1,11 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../../helpers/concurrency';
-import { withIsoTimestamps } from '../../helpers/output';
-import { messagePath, normaliseMessageId, rejectControlCharacters } from '../../transport/ids';
-import { listMessageIds } from '../../transport/paging';
-import { apiRequest } from '../../transport/request';
-import { item, numberParam, returnAllAndLimit, show } from '../common';
+import { mapWithConcurrency, TaskPool } from '../../helpers/concurrency';
+import { messageIdOf, withIsoTimestamps } from '../../helpers/output';
+import { normaliseMessageId, rejectControlCharacters } from '../../transport/ids';
+import { listMessageIds, listPages, markUnread, readExistingMessage } from '../../transport/messages';
+import { item, limitParam, numberParam, returnAllAndLimit, show } from '../common';
 
 export const FOLDERS: Record<string, { path: string; side: 'inbox' | 'outbox' }> = {
 	inbox: { path: '/message/inbox', side: 'inbox' },
@@ -139,8 +138,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const node = this.getNode();
 	const folder = FOLDERS[this.getNodeParameter('folder', i) as string];
-	const returnAll = this.getNodeParameter('returnAll', i) as boolean;
-	const limit = returnAll ? undefined : numberParam(this, 'limit', 'Limit', i, { min: 1, integer: true });
+	const limit = limitParam(this, i);
 	const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const pageSize = numberParam(this, 'options.pageSize', 'Page Size', i, { min: 1, max: 100, integer: true }, 100);
@@ -154,20 +152,70 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		}
 	}
 	if (String(filters.messageId ?? '').trim()) qs.identifier = normaliseMessageId(node, filters.messageId, i, 'Filters → Message ID');
-	if (folder.side === 'inbox') qs.fetchAll = options.includeRead === true;
-	const ids = await listMessageIds.call(this, { path: folder.path, qs, limit, pageLength: pageSize, action: `List messages in ${folder.path}`, itemIndex: i });
-	if (options.includeDetails !== true) return ids.map((id) => item({ messageIdentifier: id }, i));
-	const markAsRead = options.markAsRead === true;
-	const details = await mapWithConcurrency(ids, concurrency, async (id) =>
-		apiRequest.call(this, {
-			method: 'GET',
-			path: messagePath(folder.side, id),
-			qs: folder.side === 'inbox' ? { markAsRead } : {},
-			service: true,
-			action: `Get message ${id}`,
-			notFoundHint: 'It was listed a moment ago; it may have been deleted since.',
-			itemIndex: i,
-		}),
-	);
+	const includeRead = folder.side === 'inbox' && options.includeRead === true;
+	if (folder.side === 'inbox') qs.fetchAll = includeRead;
+	const query = { path: folder.path, qs, limit, pageLength: pageSize, itemIndex: i };
+	if (options.includeDetails !== true) return (await listMessageIds.call(this, query)).map((id) => item({ messageIdentifier: id }, i));
+
+	// An unread-only list (the inbox default) can be marked while it is read: every message in it was
+	// unread, so a failure can put each flag back exactly. A list with read messages is read first and
+	// only its unread ones are marked afterwards.
+	const markAsRead = folder.side === 'inbox' && options.markAsRead === true;
+	const markWhileReading = markAsRead && !includeRead;
+	const pool = new TaskPool<IDataObject>(concurrency);
+	const read = (id: string) =>
+		readExistingMessage.call(this, folder.side, id, { markAsRead: markWhileReading, notFoundHint: 'It was listed a moment ago; it may have been deleted since.', itemIndex: i });
+	try {
+		for await (const page of listPages.call(this, query)) {
+			for (const id of page) pool.add(async () => await read(id));
+			if (pool.failed) break;
+		}
+	} catch (error) {
+		// The list failed: let the reads already started finish, then put their flags back.
+		await pool.results().catch(() => undefined);
+		if (markWhileReading) await restoreReadFlags.call(this, pool.succeeded().map(({ value }) => value), i, error);
+		throw error;
+	}
+	let details: IDataObject[];
+	try {
+		details = await pool.results();
+	} catch (error) {
+		if (markWhileReading) await restoreReadFlags.call(this, pool.succeeded().map(({ value }) => value), i, error);
+		throw error;
+	}
+	if (markAsRead && includeRead) await markUnreadOnesRead.call(this, details, concurrency, i);
 	return details.map((message) => item(withIsoTimestamps(message), i));
+}
+
+const isUnread = (message: IDataObject) => message.isRead === false || (message.isRead === undefined && message.apiFetched === false);
+
+/** Marks the unread messages among those read (a list that included read ones); all or none. */
+async function markUnreadOnesRead(this: IExecuteFunctions, details: IDataObject[], concurrency: number, i: number): Promise<void> {
+	const unread = details.filter(isUnread);
+	const pool = new TaskPool<IDataObject>(concurrency);
+	for (const message of unread) pool.add(async () => await readExistingMessage.call(this, 'inbox', messageIdOf(message) ?? '', { markAsRead: true, itemIndex: i }));
+	try {
+		await pool.results();
+	} catch (error) {
+		await restoreReadFlags.call(this, pool.succeeded().map(({ value }) => value), i, error);
+		throw error;
+	}
+	for (const message of unread) {
+		if (message.isRead !== undefined) message.isRead = true;
+		if (message.apiFetched !== undefined) message.apiFetched = true;
+	}
+}
+
+/**
+ * A failed Get Many must leave the read flags as they were: the messages it already marked read never
+ * reach the workflow, so they are marked unread again. What cannot be restored is named in the error.
+ */
+async function restoreReadFlags(this: IExecuteFunctions, marked: IDataObject[], i: number, error: unknown): Promise<void> {
+	const ids = marked.map((m) => messageIdOf(m)).filter((id): id is string => id !== undefined);
+	const left: string[] = [];
+	await mapWithConcurrency(ids, 5, async (id) => await markUnread.call(this, id, i).catch(() => left.push(id)));
+	if (left.length && error && typeof error === 'object') {
+		const e = error as { description?: string | null };
+		e.description = `${e.description ?? ''} These messages were marked read before the failure and could not be marked unread again: ${left.join(', ')}.`.trim();
+	}
 }

@@ -1,9 +1,10 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { deliveryStateOf, mdnSummary, waitForDelivery } from '../../helpers/delivery';
+import { MIN_CHECK_INTERVAL_MS, mdnSummary, waitForDelivery } from '../../helpers/delivery';
 import { buildMultipart } from '../../helpers/multipart';
 import { messageIdOf, withIsoTimestamps } from '../../helpers/output';
+import { encodeHeaderText, isAscii, requireAscii } from '../../transport/headers';
 import { rejectControlCharacters } from '../../transport/ids';
 import { apiRequestFull } from '../../transport/request';
 import { item, numberParam, show } from '../common';
@@ -78,7 +79,8 @@ export const description: INodeProperties[] = [
 		name: 'waitForDelivery',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to wait until the message is sent (with its MDN), failed or incomplete, instead of returning as soon as it is queued',
+		description:
+			'Whether to wait until the message is sent (with its MDN), failed or incomplete, instead of returning as soon as it is queued. The outcome is in the output field deliveryStatus (sent, failed, incomplete, or queued when the time ran out): branch on it with an If or Switch node. The node does not fail once the message was accepted, so Retry On Fail never sends it twice.',
 		displayOptions: show('message', op),
 	},
 	{
@@ -94,8 +96,9 @@ export const description: INodeProperties[] = [
 		displayName: 'Check Every (Seconds)',
 		name: 'pollInterval',
 		type: 'number',
-		typeOptions: { minValue: 0.1 },
+		typeOptions: { minValue: 1 },
 		default: 5,
+		description: 'How often to check the delivery (each check is one request; at least 1 second)',
 		displayOptions: show('message', op, { waitForDelivery: [true] }),
 	},
 	{
@@ -166,7 +169,17 @@ async function binaryAttachments(this: IExecuteFunctions, i: number, contentType
 	return result;
 }
 
-export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+interface SendInput {
+	station: string;
+	partner: string;
+	subject: string;
+	attachments: Attachment[];
+	attachmentName: string;
+	wait?: { timeoutMs: number; intervalMs: number };
+}
+
+/** Reads and checks every parameter; nothing is sent when one is wrong. */
+async function readInput(this: IExecuteFunctions, i: number): Promise<SendInput> {
 	const node = this.getNode();
 	const station = String(this.getNodeParameter('station', i)).trim();
 	const partner = String(this.getNodeParameter('partner', i)).trim();
@@ -175,12 +188,16 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const contentTypeOverride = String(options.contentType ?? '').trim();
 	if (!station) throw new NodeOperationError(node, 'Station (AS2-From) is empty', { itemIndex: i, description: 'Give the AS2 identifier of your sending station.' });
 	if (!partner) throw new NodeOperationError(node, 'Partner (AS2-To) is empty', { itemIndex: i, description: 'Give the AS2 identifier of the receiving partner.' });
-	const checks: Array<[string, string]> = [['Station (AS2-From)', station], ['Partner (AS2-To)', partner], ['Subject', subject], ['Content Type', contentTypeOverride], ['Attachment Name', String(options.attachmentName ?? '')]];
+	const attachmentName = String(options.attachmentName ?? '').trim();
+	const checks: Array<[string, string]> = [['Station (AS2-From)', station], ['Partner (AS2-To)', partner], ['Subject', subject], ['Content Type', contentTypeOverride], ['Attachment Name', attachmentName]];
 	for (const [field, value] of checks) rejectControlCharacters(node, value, field, i);
+	requireAscii(node, station, 'Station (AS2-From)', i);
+	requireAscii(node, partner, 'Partner (AS2-To)', i);
+	requireAscii(node, contentTypeOverride, 'Content Type', i);
 	const wait = this.getNodeParameter('waitForDelivery', i)
 		? {
 				timeoutMs: numberParam(this, 'waitTimeout', 'Wait Timeout (Seconds)', i, { min: 1 }) * 1000,
-				intervalMs: numberParam(this, 'pollInterval', 'Check Every (Seconds)', i, { min: 0.1 }) * 1000,
+				intervalMs: numberParam(this, 'pollInterval', 'Check Every (Seconds)', i, { min: MIN_CHECK_INTERVAL_MS / 1000 }) * 1000,
 			}
 		: undefined;
 
@@ -194,22 +211,39 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	} else {
 		attachments = await binaryAttachments.call(this, i, contentTypeOverride);
 	}
-	for (const a of attachments) rejectControlCharacters(node, a.name, 'Attachment file name', i);
+	for (const a of attachments) {
+		rejectControlCharacters(node, a.name, 'Attachment file name', i);
+		requireAscii(node, a.contentType, 'MIME type of the input file', i);
+	}
+	return { station, partner, subject, attachments, attachmentName, wait };
+}
 
-	const headers: IDataObject = { 'AS2-From': station, 'AS2-To': partner };
-	if (subject) headers.Subject = subject;
-	let body: () => Promise<unknown>;
-	if (attachments.length === 1) {
-		const [single] = attachments;
+/**
+ * The submit request. One file goes as the raw body (streamed) with its name in `Attachment-Name`;
+ * several files, or one whose name is not plain ASCII, go as multipart/form-data, whose part headers
+ * carry any name (`filename*`, RFC 7578/5987) where an HTTP header cannot. A non-ASCII subject is sent
+ * as RFC 2047 encoded-words, as MIME headers carry it.
+ */
+async function submitRequest(input: SendInput): Promise<{ headers: IDataObject; body: () => Promise<unknown> }> {
+	const headers: IDataObject = { 'AS2-From': input.station, 'AS2-To': input.partner };
+	if (input.subject) headers.Subject = encodeHeaderText(input.subject);
+	const [single] = input.attachments;
+	const singleName = input.attachmentName || single.name;
+	if (input.attachments.length === 1 && isAscii(singleName)) {
 		headers['Content-Type'] = single.contentType;
 		headers['Content-Length'] = single.size;
-		headers['Attachment-Name'] = String(options.attachmentName || single.name);
-		body = single.open;
-	} else {
-		const multipart = buildMultipart(await Promise.all(attachments.map(async (a) => ({ fileName: a.name, contentType: a.contentType, data: await a.buffer() }))));
-		headers['Content-Type'] = multipart.contentType;
-		body = async () => multipart.body;
+		headers['Attachment-Name'] = singleName;
+		return { headers, body: single.open };
 	}
+	const files = input.attachments.length === 1 ? [{ ...single, name: singleName }] : input.attachments;
+	const multipart = buildMultipart(await Promise.all(files.map(async (a) => ({ fileName: a.name, contentType: a.contentType, data: await a.buffer() }))));
+	headers['Content-Type'] = multipart.contentType;
+	return { headers, body: async () => multipart.body };
+}
+
+export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+	const input = await readInput.call(this, i);
+	const { headers, body } = await submitRequest(input);
 	const response = await apiRequestFull.call(this, {
 		method: 'POST',
 		path: '/message/submit',
@@ -218,49 +252,45 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		body,
 		retry: 'submit',
 		timeoutMs: UPLOAD_TIMEOUT_MS,
-		action: `Send to partner ${partner}`,
-		invalidHint: `Check that station "${station}" and partner "${partner}" exist in MFT Gateway (AS2 identifiers are case-sensitive).`,
+		action: `Send to partner ${input.partner}`,
+		invalidHint: `Check that station "${input.station}" and partner "${input.partner}" exist in MFT Gateway (AS2 identifiers are case-sensitive).`,
 		itemIndex: i,
 	});
+	// From here on the message is accepted: nothing below may throw, or Retry On Fail would send it again.
 	const answer = response.body as IDataObject;
 	const id = messageIdOf(answer);
-	if (!id) throw new NodeOperationError(node, 'MFT Gateway accepted the message but returned no message ID', { itemIndex: i, description: 'Look for it with Message → Get Many in the Queued folder.' });
 	const queued: IDataObject = {
-		messageIdentifier: id,
+		messageIdentifier: id ?? null,
 		deliveryStatus: 'queued',
 		message: answer.message ?? null,
 		link: (response.headers.link as string) ?? null,
-		station,
-		partner,
-		subject: subject || null,
-		attachments: attachments.map((a) => ({ name: a.name, contentType: a.contentType, size: a.size })),
+		station: input.station,
+		partner: input.partner,
+		subject: input.subject || null,
+		attachments: input.attachments.map((a) => ({ name: a.name, contentType: a.contentType, size: a.size })),
 	};
-	if (!wait) return [item(queued, i)];
+	if (!id) return [item({ ...queued, note: 'MFT Gateway accepted the message but returned no message ID; look for it with Message → Get Many in the Queued folder. Do not send it again.' }, i)];
+	if (!input.wait) return [item(queued, i)];
+	return [item(await deliveryOutcome.call(this, id, queued, input.wait, i), i)];
+}
 
-	const { timeoutMs, intervalMs } = wait;
-	const result = await waitForDelivery.call(this, id, timeoutMs, intervalMs, i);
+/** Waits for the outcome and describes it as data: deliveryStatus is sent, failed, incomplete or queued. */
+async function deliveryOutcome(this: IExecuteFunctions, id: string, queued: IDataObject, wait: { timeoutMs: number; intervalMs: number }, i: number): Promise<IDataObject> {
+	const result = await waitForDelivery.call(this, id, wait.timeoutMs, wait.intervalMs, i);
 	const message = result.message ? withIsoTimestamps(result.message) : {};
-	if (result.state === 'failed') {
-		const reason = String(result.message?.failureReason ?? 'no reason given');
-		throw new NodeOperationError(node, `Message ${id} to ${partner} failed: ${reason}`, {
-			itemIndex: i,
-			description: 'MFT Gateway gave up delivering it (see Failed folder). Fix the cause (partner URL, certificates, partner availability) and send again.',
-		});
+	const outcome: IDataObject = {
+		...queued,
+		...message,
+		messageIdentifier: id,
+		deliveryStatus: result.state,
+		timedOut: result.timedOut,
+		failureReason: result.state === 'failed' ? String(result.message?.failureReason ?? 'no reason given') : null,
+		mdn: result.message ? mdnSummary(result.message) : null,
+	};
+	if (result.state === 'failed') outcome.note = `MFT Gateway gave up delivering it (Failed folder): ${outcome.failureReason as string}. Fix the cause (partner URL, certificates, partner availability) before sending again.`;
+	else if (result.timedOut) {
+		outcome.note = `Not delivered after ${wait.timeoutMs / 1000} s; it is still ${result.state}. MFT Gateway keeps retrying on its own; do not send it again.`;
+		if (result.checkError) outcome.note += ` The last check failed: ${result.checkError}`;
 	}
-	const state = result.timedOut ? 'pending' : result.state;
-	const where = result.message ? deliveryStateOf(result.message) : result.state;
-	return [
-		item(
-			{
-				...queued,
-				...message,
-				messageIdentifier: id,
-				deliveryStatus: state,
-				box: where,
-				mdn: result.message ? mdnSummary(result.message) : null,
-				...(result.timedOut ? { note: `Not delivered after ${timeoutMs / 1000} s; the message is still in the ${where} box. MFT Gateway keeps retrying on its own.` } : {}),
-			},
-			i,
-		),
-	];
+	return outcome;
 }

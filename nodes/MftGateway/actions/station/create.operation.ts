@@ -57,6 +57,16 @@ export const description: INodeProperties[] = [
 		displayOptions: at({ certificateType: ['NEW_SELF_SIGN_CERTIFICATE'] }),
 	},
 	{
+		displayName: 'Private Key Password',
+		name: 'keyPassword',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+		default: '',
+		description: 'Password that protects the private key of the new certificate; MFT Gateway requires one. Keep it: it is needed to export the key.',
+		displayOptions: at({ certificateType: ['NEW_SELF_SIGN_CERTIFICATE'] }),
+	},
+	{
 		displayName: 'Certificate Details',
 		name: 'certificateDetails',
 		type: 'collection',
@@ -69,7 +79,6 @@ export const description: INodeProperties[] = [
 			{ displayName: 'Key Length', name: 'keyLength', type: 'options', options: [{ name: '1024', value: 1024 }, { name: '2048', value: 2048 }, { name: '4096', value: 4096 }], default: 2048 },
 			{ displayName: 'Organization', name: 'orgName', type: 'string', default: '' },
 			{ displayName: 'Organizational Unit', name: 'orgUnit', type: 'string', default: '' },
-			{ displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '', description: 'Password protecting the new private key' },
 			{ displayName: 'State', name: 'state', type: 'string', default: '' },
 			{ displayName: 'Validity (Years)', name: 'validity', type: 'options', options: [{ name: '1', value: 1 }, { name: '10', value: 10 }, { name: '2', value: 2 }, { name: '5', value: 5 }, { name: '8', value: 8 }], default: 1 },
 		],
@@ -96,10 +105,17 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		throw new NodeOperationError(this.getNode(), `Email must hold 1 to 3 addresses (got ${emails.length})`, { itemIndex: i, description: 'Separate addresses with commas.' });
 	}
 	const type = this.getNodeParameter('certificateType', i) as string;
-	const certificate: IDataObject =
-		type === 'FROM_CERTIFICATE_STORE'
-			? { type, alias: this.getNodeParameter('certificateAlias', i) as string }
-			: { type, commonName: this.getNodeParameter('commonName', i) as string, keyLength: 2048, validity: 1, ...(this.getNodeParameter('certificateDetails', i, {}) as IDataObject) };
+	let certificate: IDataObject;
+	if (type === 'FROM_CERTIFICATE_STORE') certificate = { type, alias: this.getNodeParameter('certificateAlias', i) as string };
+	else {
+		const details = this.getNodeParameter('certificateDetails', i, {}) as IDataObject;
+		// Workflows saved before the field existed kept the password under Certificate Details.
+		const password = String(this.getNodeParameter('keyPassword', i, '') || details.password || '');
+		if (!password) {
+			throw new NodeOperationError(this.getNode(), 'Private Key Password is empty', { itemIndex: i, description: 'MFT Gateway requires a password for the private key of a new self-signed certificate. Nothing was sent.' });
+		}
+		certificate = { type, commonName: this.getNodeParameter('commonName', i) as string, keyLength: 2048, validity: 1, ...details, password };
+	}
 	const body: IDataObject = {
 		name: this.getNodeParameter('name', i) as string,
 		as2Identifier: String(this.getNodeParameter('as2Identifier', i)).trim(),
