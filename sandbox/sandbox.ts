@@ -156,6 +156,17 @@ export class Sandbox {
 		return ids;
 	}
 
+	/** Messages that arrive while a client pages through a list (fault `arrive`); their ids are kept in `arrived`. */
+	readonly arrived: string[] = [];
+
+	async deliverArrivals(count: number): Promise<void> {
+		const station = this.store.state.stations[0]?.as2Identifier;
+		const partner = this.store.state.partners[0]?.as2Identifier;
+		if (!station || !partner) return;
+		const ids = await this.deliverInbound({ station, partner, subject: 'arrived while paging', count, files: [{ name: 'arrival.edi', contentType: 'application/edi-x12', content: Buffer.from('ISA*00*ARRIVAL~') }] });
+		this.arrived.push(...ids);
+	}
+
 	close(): void {
 		this.lifecycle.close();
 		this.store.close();

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { FaultDecision } from './faults';
-import { ApiError, header, sendError, sendJson } from './http';
+import { ApiError, header, readBody, sendError, sendJson } from './http';
 import { s3ErrorXml } from './presign';
 import { adminRoutes } from './routes/admin';
 import { authRoutes } from './routes/auth';
@@ -41,7 +41,7 @@ function matchRoute(method: string, path: string): { route: Route; params: strin
 }
 
 /** Sends what a fault says instead of the real answer; returns false when the fault is not terminal. */
-function applyFault(decision: FaultDecision, sandbox: Sandbox, req: IncomingMessage, res: ServerResponse): string | undefined {
+async function applyFault(decision: FaultDecision, sandbox: Sandbox, req: IncomingMessage, res: ServerResponse): Promise<string | undefined> {
 	const action = decision.action;
 	if (!action) return undefined;
 	if (action.kind === 'drop') {
@@ -55,7 +55,11 @@ function applyFault(decision: FaultDecision, sandbox: Sandbox, req: IncomingMess
 	}
 	const headers: Record<string, string> = action.retryAfter !== undefined ? { 'Retry-After': String(action.retryAfter) } : {};
 	const text = action.message ?? (action.status === 429 ? 'Too Many Requests' : action.status >= 500 ? 'Internal server error' : 'Request failed');
-	if (action.body === 'html' || action.body === 'empty') {
+	if (action.body === 'echo') {
+		// A gateway or proxy that repeats the request in its error page: secrets must not get further.
+		const sent = req.readableEnded ? '' : (await readBody(req, 64 * 1024)).toString('utf8');
+		sendJson(res, action.status, { message: `${text}: request was ${sent || '(no body)'} with Authorization ${header(req, 'Authorization') ?? '(none)'}` }, headers);
+	} else if (action.body === 'html' || action.body === 'empty') {
 		// What a proxy or load balancer in front of the API may answer.
 		const page = action.body === 'html' ? `<html><head><title>${action.status}</title></head><body><h1>${action.status} ${text}</h1></body></html>` : '';
 		res.writeHead(action.status, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(page), ...headers });
@@ -78,12 +82,13 @@ async function handleApi(sandbox: Sandbox, req: IncomingMessage, res: ServerResp
 		if (found === undefined) throw new ApiError(404, `No such endpoint: ${method} ${url.pathname}`);
 		if (found === 'wrongMethod') throw new ApiError(405, `Method ${method} is not allowed on ${url.pathname}`);
 		const { route, params } = found;
-		const decision = route.name === 'admin' ? { latencyMs: 0, when: 'before' as const } : sandbox.faults.decide(route.name, method);
+		const decision = route.name === 'admin' ? { latencyMs: 0, arrivals: 0, when: 'before' as const } : sandbox.faults.decide(route.name, method);
 		if (decision.latencyMs > 0) await sleep(decision.latencyMs);
-		if (decision.when === 'before' && (fault = applyFault(decision, sandbox, req, res))) return;
+		if (decision.arrivals > 0) await sandbox.deliverArrivals(decision.arrivals);
+		if (decision.when === 'before' && (fault = await applyFault(decision, sandbox, req, res))) return;
 		const username = route.auth ? sandbox.authenticate(header(req, 'Authorization')) : '';
 		const reply: Reply = await route.handle({ sandbox, req, query: url.searchParams, params, username });
-		if (decision.when === 'after' && (fault = applyFault(decision, sandbox, req, res))) return;
+		if (decision.when === 'after' && (fault = await applyFault(decision, sandbox, req, res))) return;
 		sendJson(res, reply.status, reply.body, reply.headers);
 	} catch (error) {
 		if (res.headersSent || res.destroyed) return;
@@ -102,7 +107,7 @@ async function handleFile(sandbox: Sandbox, req: IncomingMessage, res: ServerRes
 	res.on('close', () => sandbox.stats.record({ at: Date.now(), method, route: 'file', path: url.pathname, status: res.writableFinished ? res.statusCode : 0, authorization: hasAuthorization, fault }));
 	const decision = sandbox.faults.decide('file', method);
 	if (decision.latencyMs > 0) await sleep(decision.latencyMs);
-	if ((fault = applyFault(decision, sandbox, req, res))) return;
+	if ((fault = await applyFault(decision, sandbox, req, res))) return;
 	const refuse = (status: number, code: string, message: string) => {
 		const xml = s3ErrorXml(code, message);
 		res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) });
@@ -115,7 +120,8 @@ async function handleFile(sandbox: Sandbox, req: IncomingMessage, res: ServerRes
 	res.writeHead(200, {
 		'Content-Type': check.file.contentType,
 		'Content-Length': sandbox.store.fileSize(check.file.key),
-		'Content-Disposition': `attachment; filename="${check.file.fileName}"`,
+		// RFC 6266: an ASCII fallback, and the real name in filename* (S3 sends what it was given, encoded).
+		'Content-Disposition': `attachment; filename="${check.file.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(check.file.fileName)}`,
 	});
 	if (method === 'HEAD') return void res.end();
 	sandbox.store.openFile(check.file.key).pipe(res);

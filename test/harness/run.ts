@@ -22,6 +22,8 @@ export interface RunOptions {
 	credentialId?: string;
 	continueOnFail?: boolean;
 	nodeType?: string;
+	/** Node settings as the editor saves them, e.g. { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 }. */
+	settings?: Partial<INode>;
 }
 
 export interface RunResult {
@@ -34,8 +36,9 @@ export interface RunResult {
 
 let executionCounter = 0;
 
-function makeNode(parameters: INodeParameters, type: string, credentialId: string, continueOnFail = false, name = 'MFT Gateway'): INode {
+function makeNode(parameters: INodeParameters, type: string, credentialId: string, continueOnFail = false, name = 'MFT Gateway', settings: Partial<INode> = {}): INode {
 	return {
+		...settings,
 		id: name,
 		name,
 		type,
@@ -65,6 +68,7 @@ export interface ChainStep {
 	name: string;
 	parameters: INodeParameters;
 	continueOnFail?: boolean;
+	settings?: Partial<INode>;
 }
 
 export interface ChainResult {
@@ -81,7 +85,7 @@ export interface ChainResult {
  */
 export async function runChain(steps: ChainStep[], options: { credentials: TestCredentialsHelper; items?: InputItem[]; credentialId?: string; nodeType?: string }): Promise<ChainResult> {
 	const executionId = `exec-${++executionCounter}`;
-	const nodes = steps.map((step) => makeNode(step.parameters, options.nodeType ?? ACTION_NODE_TYPE, options.credentialId ?? CREDENTIAL_ID, step.continueOnFail, step.name));
+	const nodes = steps.map((step) => makeNode(step.parameters, options.nodeType ?? ACTION_NODE_TYPE, options.credentialId ?? CREDENTIAL_ID, step.continueOnFail, step.name, step.settings));
 	const connections: IConnections = {};
 	for (let i = 0; i + 1 < nodes.length; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: NodeConnectionTypes.Main, index: 0 }]] };
 	const workflowData = { id: 'wf-1', name: 'test', active: false, isArchived: false, nodes, connections, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null } as unknown as IWorkflowBase;
@@ -108,7 +112,7 @@ export async function runChain(steps: ChainStep[], options: { credentials: TestC
 
 /** Runs one node through n8n-core's real WorkflowExecute, as a manual execution does. */
 export async function runNode(options: RunOptions): Promise<RunResult> {
-	const result = await runChain([{ name: 'MFT Gateway', parameters: options.parameters, continueOnFail: options.continueOnFail }], options);
+	const result = await runChain([{ name: 'MFT Gateway', parameters: options.parameters, continueOnFail: options.continueOnFail, settings: options.settings }], options);
 	return { items: result.outputs['MFT Gateway'] ?? [], error: result.error, run: result.run };
 }
 
