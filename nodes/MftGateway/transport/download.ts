@@ -18,6 +18,27 @@ export interface PresignedDownload {
 }
 
 const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
+const ERROR_BODY_BYTES = 4096;
+
+/** The start of a streamed error body as text; the rest is discarded and the stream closed. */
+async function readSmallBody(data: unknown): Promise<unknown> {
+	const stream = data as (AsyncIterable<Buffer> & { destroy?: () => void }) | undefined;
+	if (!stream || typeof stream[Symbol.asyncIterator] !== 'function') return data;
+	const chunks: Buffer[] = [];
+	let size = 0;
+	try {
+		for await (const chunk of stream) {
+			chunks.push(Buffer.from(chunk));
+			size += chunk.length;
+			if (size >= ERROR_BODY_BYTES) break;
+		}
+	} catch {
+		// a broken error body says nothing more
+	} finally {
+		stream.destroy?.();
+	}
+	return Buffer.concat(chunks).subarray(0, ERROR_BODY_BYTES).toString('utf8');
+}
 
 /**
  * Downloads a pre-signed URL straight into n8n's binary storage as a stream (no whole-file buffer).
@@ -34,8 +55,10 @@ export async function downloadPresigned(this: MftContext, file: PresignedDownloa
 			const mimeType = file.mimeType || (contentType && contentType !== 'binary/octet-stream' ? contentType : undefined);
 			return { ok: true, value: await this.helpers.prepareBinaryData(response.body as Buffer, file.fileName, mimeType) };
 		} catch (error) {
-			// An error body is an unread stream here; free its socket.
-			(error as { response?: { data?: { destroy?: () => void } } }).response?.data?.destroy?.();
+			// An error body is an unread stream here: read its first few kB (the storage says why, e.g.
+			// "Request has expired") and free the socket.
+			const response = (error as { response?: { data?: unknown } }).response;
+			if (response) response.data = await readSmallBody(response.data);
 			return { ok: false, failure: readFailure(error) };
 		}
 	};
