@@ -3,15 +3,30 @@
  * The fault soak: sends through the node and inbound messages through the trigger while the sandbox
  * injects faults into ~10 % of calls (429, 500/502/503, dropped connections, token expiry, expired
  * pre-signed URLs, and answers lost after a submit was taken). Checks that nothing is lost, nothing is
- * doubled, files are byte-identical and no secret shows in any error text.
+ * doubled, files are byte-identical and no secret shows in any error text. Also:
+ * - sends with Wait for Delivery and Retry On Fail, to partners that accept, reject, fail twice or send no
+ *   MDN: never a second submit, and the reported outcome is the real one (issue 10, item 1);
+ * - executions of one credential run two at a time, so token expiries meet parallel requests: renewals
+ *   stay at about one per expiry (item 3);
+ * - Sent and Failed triggers with Max Messages per Poll = 5 while messages fail late (item 9);
+ * - inbound messages of which a fifth become visible late, stamped up to two minutes in the past, read by
+ *   a read-flag trigger and a tracked-in-n8n trigger at once (item 10).
  */
 import { createHash, randomBytes } from 'node:crypto';
 
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { SEED, startSandbox } from '../sandbox';
+import type { Sandbox } from '../sandbox/sandbox';
 import { TestCredentialsHelper, TRIGGER_NODE_TYPE, binaryDataService } from '../test/harness/n8n';
 import { CREDENTIAL_ID, runNode, runPoll } from '../test/harness/run';
+
+export interface EventTally {
+	expected: number;
+	emittedOnce: number;
+	missing: number;
+	duplicates: number;
+}
 
 export interface SoakReport {
 	sends: number;
@@ -20,11 +35,25 @@ export interface SoakReport {
 	reportedUncertainButStored: number;
 	doubled: number;
 	silentlyDropped: number;
+	/** Sends with Wait for Delivery and Retry On Fail (item 1). */
+	waitedSends: number;
+	waitedDoubled: number;
+	/** Outcomes (sent/failed/incomplete) that differ from where the message really is. */
+	waitedWrongOutcome: number;
+	waitedOutcomes: Record<string, number>;
+	/** Outbound events through triggers with Max Messages per Poll = 5 (item 9). */
+	sentEvents: EventTally;
+	failedEvents: EventTally;
 	inbound: number;
-	inboundEmittedOnce: number;
-	inboundMissing: number;
-	inboundDuplicates: number;
+	lateArrivals: number;
+	/** Read-flag trigger (with attachments) and tracked-in-n8n trigger over the same inbox (item 10). */
+	inboundReadFlag: EventTally;
+	inboundTracked: EventTally;
 	attachmentsIdentical: number;
+	/** Token expiries injected, and the renewals they caused (item 3). */
+	tokenExpiries: number;
+	refreshes: number;
+	passwordLogins: number;
 	faultsFired: number;
 	failedPolls: number;
 	secretsInErrors: number;
@@ -34,6 +63,86 @@ export interface SoakReport {
 }
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const SEND_PARTNERS = ['PARTNER_OK', 'PARTNER_OK', 'PARTNER_OK', 'PARTNER_OK', 'PARTNER_OK', 'PARTNER_OK', 'PARTNER_OK', 'PARTNER_REJECTS', 'PARTNER_DOWN', 'PARTNER_OK'];
+const WAIT_PARTNERS = ['PARTNER_OK', 'PARTNER_REJECTS', 'PARTNER_FLAKY', 'PARTNER_NO_MDN'];
+
+function tally(expected: Iterable<string>, emitted: string[]): EventTally {
+	const counts = new Map<string, number>();
+	for (const id of emitted) counts.set(id, (counts.get(id) ?? 0) + 1);
+	const result: EventTally = { expected: 0, emittedOnce: 0, missing: 0, duplicates: [...counts.values()].filter((c) => c > 1).length };
+	for (const id of expected) {
+		result.expected++;
+		const c = counts.get(id) ?? 0;
+		if (c === 0) result.missing++;
+		else if (c === 1) result.emittedOnce++;
+	}
+	return result;
+}
+
+/** A trigger polled again and again under faults; failed polls are counted and the next one catches up. */
+class SoakTrigger {
+	readonly emitted: string[] = [];
+	private readonly staticData: IDataObject = {};
+
+	constructor(
+		private readonly credentials: TestCredentialsHelper,
+		private readonly parameters: IDataObject,
+		private readonly report: SoakReport,
+		private readonly errorTexts: string[],
+		private readonly onItem?: (item: INodeExecutionData) => Promise<void>,
+	) {}
+
+	/** Activation has to succeed once (n8n would refuse to activate otherwise). */
+	async activate(): Promise<void> {
+		for (let tries = 0; ; tries++) {
+			try {
+				await this.poll(true);
+				return;
+			} catch (error) {
+				if (tries >= 10) throw error;
+			}
+		}
+	}
+
+	/** One poll; returns how many items it emitted (0 also when it failed). */
+	async poll(rethrow = false): Promise<number> {
+		try {
+			const result = await runPoll({ credentials: this.credentials, nodeType: TRIGGER_NODE_TYPE, staticData: this.staticData, parameters: this.parameters as never });
+			for (const item of result.items ?? []) {
+				this.emitted.push(String(item.json.identifier ?? item.json.messageIdentifier));
+				await this.onItem?.(item);
+			}
+			return result.items?.length ?? 0;
+		} catch (error) {
+			this.report.failedPolls++;
+			const reason = (error as Error).message.replace(/<[^>]+>/g, '<id>').replace(/127\.0\.0\.1:\d+/g, 'host');
+			this.report.pollFailures[reason] = (this.report.pollFailures[reason] ?? 0) + 1;
+			this.errorTexts.push((error as Error).message, String((error as { description?: string }).description ?? ''));
+			if (rethrow) throw error;
+			return 0;
+		}
+	}
+}
+
+/** Polls every trigger until each had three quiet (or failed) polls in a row. */
+async function pollUntilQuiet(triggers: SoakTrigger[]): Promise<void> {
+	for (const trigger of triggers) {
+		let quiet = 0;
+		for (let round = 0; round < 2000 && quiet < 3; round++) quiet = (await trigger.poll()) > 0 ? 0 : quiet + 1;
+	}
+}
+
+function outboundBySubject(sandbox: Sandbox, prefix: string): Map<number, Array<{ id: string; box: string }>> {
+	const byNumber = new Map<number, Array<{ id: string; box: string }>>();
+	for (const m of sandbox.store.state.messages) {
+		const match = !m.incoming && new RegExp(`^${prefix}-(\\d+)$`).exec(m.subject);
+		if (!match) continue;
+		const list = byNumber.get(Number(match[1])) ?? [];
+		list.push({ id: m.identifier, box: m.box });
+		byNumber.set(Number(match[1]), list);
+	}
+	return byNumber;
+}
 
 export async function runSoak(options: { sends: number; inbound: number; seed?: number; say?: (line: string) => void }): Promise<SoakReport> {
 	const say = options.say ?? (() => {});
@@ -43,9 +152,42 @@ export async function runSoak(options: { sends: number; inbound: number; seed?: 
 	const credentials = new TestCredentialsHelper();
 	credentials.set(CREDENTIAL_ID, { authentication: 'password', username: SEED.username, password: SEED.password, baseUrl: running.url });
 	const errorTexts: string[] = [];
+	const waitedSends = Math.max(8, Math.round(options.sends / 10));
+	const report: SoakReport = {
+		sends: options.sends,
+		sentOk: 0,
+		reportedFailedNotStored: 0,
+		reportedUncertainButStored: 0,
+		doubled: 0,
+		silentlyDropped: 0,
+		waitedSends,
+		waitedDoubled: 0,
+		waitedWrongOutcome: 0,
+		waitedOutcomes: {},
+		sentEvents: tally([], []),
+		failedEvents: tally([], []),
+		inbound: options.inbound,
+		lateArrivals: 0,
+		inboundReadFlag: tally([], []),
+		inboundTracked: tally([], []),
+		attachmentsIdentical: 0,
+		tokenExpiries: 0,
+		refreshes: 0,
+		passwordLogins: 0,
+		faultsFired: 0,
+		failedPolls: 0,
+		secretsInErrors: 0,
+		seconds: 0,
+		pollFailures: {},
+	};
 	try {
-		// Warm up the session, then turn the faults on: ~10 % of calls in all.
+		// Warm up the session and activate the outbound triggers, then turn the faults on: ~10 % of calls in all.
 		await runNode({ credentials, parameters: { resource: 'message', operation: 'getAll', folder: 'sent', returnAll: false, limit: 1 } });
+		const sentTrigger = new SoakTrigger(credentials, { event: 'messageSent', options: { maxPerPoll: 5, idsOnly: true } }, report, errorTexts);
+		const failedTrigger = new SoakTrigger(credentials, { event: 'messageFailed', options: { maxPerPoll: 5, idsOnly: true } }, report, errorTexts);
+		await sentTrigger.activate();
+		await failedTrigger.activate();
+		sandbox.stats.reset();
 		const rules: Array<[string, IDataObject, number, 'before' | 'after']> = [
 			['*', { kind: 'status', status: 429, retryAfter: 0 }, 0.02, 'before'],
 			['*', { kind: 'status', status: 500 }, 0.015, 'before'],
@@ -58,34 +200,87 @@ export async function runSoak(options: { sends: number; inbound: number; seed?: 
 		];
 		for (const [route, action, rate, when] of rules) sandbox.faults.add({ route, action: action as never, rate, when });
 
-		// ---- sends through the node: batches of 50 items, Continue on Fail ----
-		say(`sending ${options.sends} messages through the node ...`);
-		const outcome = new Map<number, { ok: boolean; id?: string; error?: string }>();
-		for (let start = 0; start < options.sends; start += 50) {
-			const batch = Array.from({ length: Math.min(50, options.sends - start) }, (_, k) => start + k);
+		// ---- sends through the node: batches of 50 items, two executions at a time, Continue on Fail ----
+		say(`sending ${options.sends} messages through the node (two executions at a time) ...`);
+		const outcome = new Map<number, { ok: boolean; id?: string }>();
+		const sendBatch = async (batch: number[]) => {
 			const result = await runNode({
 				credentials,
 				continueOnFail: true,
-				items: batch.map((n) => ({ json: { n } })),
-				parameters: { resource: 'message', operation: 'send', station: SEED.station, partner: 'PARTNER_OK', payload: 'text', text: '={{ "SOAK-" + $json.n }}', fileName: 'soak.edi', options: { subject: '={{ "soak-" + $json.n }}' } },
+				items: batch.map((n) => ({ json: { n, partner: SEND_PARTNERS[n % SEND_PARTNERS.length] } })),
+				parameters: { resource: 'message', operation: 'send', station: SEED.station, partner: '={{ $json.partner }}', payload: 'text', text: '={{ "SOAK-" + $json.n }}', fileName: 'soak.edi', options: { subject: '={{ "soak-" + $json.n }}' } },
 			});
 			if (result.error) throw result.error;
 			result.items.forEach((item, index) => {
 				const n = batch[(item.pairedItem as { item: number }).item ?? index];
 				if (item.json.error) {
 					errorTexts.push(String(item.json.error), String(item.json.errorDescription ?? ''));
-					outcome.set(n, { ok: false, error: String(item.json.error) });
+					outcome.set(n, { ok: false });
 				} else outcome.set(n, { ok: true, id: item.json.messageIdentifier as string });
 			});
+		};
+		for (let start = 0; start < options.sends; start += 100) {
+			const numbers = Array.from({ length: Math.min(100, options.sends - start) }, (_, k) => start + k);
+			await Promise.all([sendBatch(numbers.slice(0, 50)), ...(numbers.length > 50 ? [sendBatch(numbers.slice(50))] : [])]);
+			await sentTrigger.poll();
+			await failedTrigger.poll();
 		}
-		const stored = new Map<number, number>();
-		for (const m of sandbox.store.state.messages) {
-			const match = !m.incoming && /^soak-(\d+)$/.exec(m.subject);
-			if (match) stored.set(Number(match[1]), (stored.get(Number(match[1])) ?? 0) + 1);
+
+		// ---- sends that wait for delivery, with Retry On Fail: never a second submit ----
+		say(`sending ${waitedSends} messages with Wait for Delivery and Retry On Fail ...`);
+		const waited = new Map<number, IDataObject>();
+		for (let start = 0; start < waitedSends; start += 10) {
+			const group = Array.from({ length: Math.min(10, waitedSends - start) }, (_, k) => start + k);
+			await Promise.all(
+				group.map(async (n) => {
+					const result = await runNode({
+						credentials,
+						continueOnFail: true,
+						settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 },
+						items: [{ json: { n } }],
+						parameters: { resource: 'message', operation: 'send', station: SEED.station, partner: WAIT_PARTNERS[n % WAIT_PARTNERS.length], payload: 'text', text: `SOAKWAIT-${n}`, fileName: 'wait.edi', waitForDelivery: true, waitTimeout: 30, pollInterval: 1, options: { subject: `soakwait-${n}` } },
+					});
+					if (result.error) throw result.error;
+					const json = result.items[0]?.json ?? {};
+					if (json.error) errorTexts.push(String(json.error), String(json.errorDescription ?? ''));
+					waited.set(n, json);
+				}),
+			);
 		}
-		const report: SoakReport = { sends: options.sends, sentOk: 0, reportedFailedNotStored: 0, reportedUncertainButStored: 0, doubled: 0, silentlyDropped: 0, inbound: options.inbound, inboundEmittedOnce: 0, inboundMissing: 0, inboundDuplicates: 0, attachmentsIdentical: 0, faultsFired: 0, failedPolls: 0, secretsInErrors: 0, seconds: 0, pollFailures: {} };
+
+		// ---- everything queued runs to its end; the outbound triggers catch up ----
+		await sandbox.lifecycle.settleAll();
+		await pollUntilQuiet([sentTrigger, failedTrigger]);
+
+		// ---- inbound through two triggers at once, with late arrivals ----
+		say(`delivering ${options.inbound} inbound messages (a fifth of them late) and polling them with two triggers ...`);
+		const expected = new Map<string, string>();
+		let attachmentsIdentical = 0;
+		const readFlag = new SoakTrigger(credentials, { event: 'messageReceived', trackBy: 'readFlag', options: { downloadAttachments: true, maxPerPoll: 100 } }, report, errorTexts, async (item) => {
+			const file = item.binary?.attachment_0;
+			if (file && expected.get(String(item.json.identifier)) === sha(await binaryDataService().getAsBuffer(file))) attachmentsIdentical++;
+		});
+		const tracked = new SoakTrigger(credentials, { event: 'messageReceived', trackBy: 'n8n', options: { idsOnly: true, maxPerPoll: 100, lookBackMinutes: 5 } }, report, errorTexts);
+		await readFlag.activate();
+		await tracked.activate();
+		for (let round = 0; round < 1000 && expected.size < options.inbound; round++) {
+			const count = Math.min(options.inbound - expected.size, 1 + Math.floor(Math.random() * 60));
+			for (let k = 0; k < count; k++) {
+				const content = Buffer.concat([Buffer.from(`INBOUND-${expected.size}-`), randomBytes(512)]);
+				const late = Math.random() < 0.2;
+				if (late) report.lateArrivals++;
+				const [id] = await sandbox.deliverInbound({ station: SEED.station, partner: 'PARTNER_OK', subject: 'soak in', count: 1, timestamp: late ? Date.now() - 1000 - Math.floor(Math.random() * 119_000) : undefined, files: [{ name: `in-${expected.size}.bin`, contentType: 'application/octet-stream', content }] });
+				expected.set(id, sha(content));
+			}
+			await readFlag.poll();
+			await tracked.poll();
+		}
+		await pollUntilQuiet([readFlag, tracked]);
+
+		// ---- what happened ----
+		const stored = outboundBySubject(sandbox, 'soak');
 		for (let n = 0; n < options.sends; n++) {
-			const copies = stored.get(n) ?? 0;
+			const copies = stored.get(n)?.length ?? 0;
 			const result = outcome.get(n);
 			if (copies > 1) report.doubled++;
 			else if (result?.ok && copies === 1) report.sentOk++;
@@ -94,62 +289,28 @@ export async function runSoak(options: { sends: number; inbound: number; seed?: 
 			else if (!result?.ok && copies === 1) report.reportedUncertainButStored++;
 			else report.silentlyDropped++; // no outcome at all for this input
 		}
+		const storedWaited = outboundBySubject(sandbox, 'soakwait');
+		for (const [n, json] of waited) {
+			const copies = storedWaited.get(n) ?? [];
+			if (copies.length > 1) report.waitedDoubled++;
+			const status = json.error ? 'error' : String(json.deliveryStatus);
+			report.waitedOutcomes[status] = (report.waitedOutcomes[status] ?? 0) + 1;
+			const box = copies[0]?.box;
+			if (['sent', 'failed', 'incomplete'].includes(status) && status !== box) report.waitedWrongOutcome++;
+		}
+		const all = [...stored.values(), ...storedWaited.values()].flat();
+		report.sentEvents = tally(all.filter((m) => m.box === 'sent').map((m) => m.id), sentTrigger.emitted);
+		report.failedEvents = tally(all.filter((m) => m.box === 'failed').map((m) => m.id), failedTrigger.emitted);
+		report.inboundReadFlag = tally(expected.keys(), readFlag.emitted);
+		report.inboundTracked = tally(expected.keys(), tracked.emitted);
+		report.attachmentsIdentical = attachmentsIdentical;
 
-		// ---- inbound through the trigger, with attachments ----
-		say(`delivering ${options.inbound} inbound messages and polling them with the trigger ...`);
-		const expected = new Map<string, string>();
-		const emitted: string[] = [];
-		const staticData: IDataObject = {};
-		const poll = () => runPoll({ credentials, nodeType: TRIGGER_NODE_TYPE, staticData, parameters: { event: 'messageReceived', trackBy: 'readFlag', options: { downloadAttachments: true, maxPerPoll: 100 } as never } });
-		for (let tries = 0; ; tries++) {
-			// Activation has to succeed once (n8n would refuse to activate otherwise).
-			try {
-				await poll();
-				break;
-			} catch (error) {
-				report.failedPolls++;
-				if (tries >= 10) throw error;
-			}
-		}
-		let quietInARow = 0;
-		for (let round = 0; round < 1000 && (expected.size < options.inbound || quietInARow < 3); round++) {
-			if (expected.size < options.inbound) {
-				const count = Math.min(options.inbound - expected.size, 1 + Math.floor(Math.random() * 60));
-				for (let k = 0; k < count; k++) {
-					const content = Buffer.concat([Buffer.from(`INBOUND-${expected.size}-`), randomBytes(512)]);
-					const [id] = await sandbox.deliverInbound({ station: SEED.station, partner: 'PARTNER_OK', subject: 'soak in', count: 1, files: [{ name: `in-${expected.size}.bin`, contentType: 'application/octet-stream', content }] });
-					expected.set(id, sha(content));
-				}
-			}
-			try {
-				const result = await poll();
-				for (const item of result.items ?? []) {
-					const id = item.json.identifier as string;
-					emitted.push(id);
-					const file = item.binary?.attachment_0;
-					if (file && expected.get(id) === sha(await binaryDataService().getAsBuffer(file))) report.attachmentsIdentical++;
-				}
-				quietInARow = result.items || expected.size < options.inbound ? 0 : quietInARow + 1;
-			} catch (error) {
-				report.failedPolls++;
-				const reason = (error as Error).message.replace(/<[^>]+>/g, '<id>').replace(/127\.0\.0\.1:\d+/g, 'host');
-				report.pollFailures[reason] = (report.pollFailures[reason] ?? 0) + 1;
-				errorTexts.push((error as Error).message, String((error as { description?: string }).description ?? ''));
-				quietInARow = 0;
-			}
-		}
-		const counts = new Map<string, number>();
-		for (const id of emitted) counts.set(id, (counts.get(id) ?? 0) + 1);
-		for (const id of expected.keys()) {
-			const c = counts.get(id) ?? 0;
-			if (c === 0) report.inboundMissing++;
-			else if (c === 1) report.inboundEmittedOnce++;
-		}
-		report.inboundDuplicates = [...counts.values()].filter((c) => c > 1).length;
-
-		// ---- secrets ----
-		const stored2 = credentials.get(CREDENTIAL_ID);
-		const secrets = [String(stored2.sessionToken), String(stored2.refreshToken), SEED.password];
+		// ---- renewals and secrets ----
+		report.tokenExpiries = sandbox.stats.requests.filter((r) => r.fault === 'expireToken').length;
+		report.refreshes = sandbox.stats.refreshes;
+		report.passwordLogins = sandbox.stats.logins.password;
+		const session = credentials.get(CREDENTIAL_ID);
+		const secrets = [String(session.sessionToken), String(session.refreshToken), SEED.password];
 		report.secretsInErrors = errorTexts.filter((t) => secrets.some((s) => s && t.includes(s)) || /eyJ[\w-]{10,}\.[\w-]{10,}\./.test(t) || /X-Amz-Signature=[0-9a-f]{8}/.test(t)).length;
 		report.faultsFired = sandbox.faults.list().reduce((sum, rule) => sum + rule.fired, 0);
 		report.seconds = Math.round((Date.now() - started) / 1000);
@@ -157,4 +318,18 @@ export async function runSoak(options: { sends: number; inbound: number; seed?: 
 	} finally {
 		await running.close();
 	}
+}
+
+/** The verdict: nothing lost, nothing doubled, outcomes true, files identical, no secrets. */
+export function soakProblems(report: SoakReport): string[] {
+	const problems: string[] = [];
+	if (report.doubled || report.waitedDoubled) problems.push('a message was submitted twice');
+	if (report.silentlyDropped) problems.push('a send was lost without an error');
+	if (report.waitedWrongOutcome) problems.push('Wait for Delivery reported a wrong outcome');
+	for (const [name, t] of Object.entries({ sentEvents: report.sentEvents, failedEvents: report.failedEvents, inboundReadFlag: report.inboundReadFlag, inboundTracked: report.inboundTracked })) {
+		if (t.missing || t.duplicates || t.emittedOnce !== t.expected) problems.push(`${name}: ${t.missing} missing, ${t.duplicates} doubled of ${t.expected}`);
+	}
+	if (report.attachmentsIdentical !== report.inbound) problems.push('an attachment differed');
+	if (report.secretsInErrors) problems.push('a secret reached an error text');
+	return problems;
 }

@@ -40,18 +40,24 @@ function matchRoute(method: string, path: string): { route: Route; params: strin
 	return pathMatched ? 'wrongMethod' : undefined;
 }
 
-/** Sends what a fault says instead of the real answer; returns false when the fault is not terminal. */
-async function applyFault(decision: FaultDecision, sandbox: Sandbox, req: IncomingMessage, res: ServerResponse): Promise<string | undefined> {
+/** The name a fault is recorded under in the stats. */
+function faultLabel(decision: FaultDecision): string | undefined {
 	const action = decision.action;
-	if (!action) return undefined;
+	return action ? (action.kind === 'status' ? `status ${action.status}` : action.kind) : undefined;
+}
+
+/** Sends what a fault says instead of the real answer. */
+async function applyFault(decision: FaultDecision, sandbox: Sandbox, req: IncomingMessage, res: ServerResponse): Promise<void> {
+	const action = decision.action;
+	if (!action) return;
 	if (action.kind === 'drop') {
 		req.socket.destroy();
-		return 'drop';
+		return;
 	}
 	if (action.kind === 'expireToken') {
 		sandbox.expireToken(header(req, 'Authorization'));
 		sendJson(res, 401, { message: 'The incoming token has expired' });
-		return 'expireToken';
+		return;
 	}
 	const headers: Record<string, string> = action.retryAfter !== undefined ? { 'Retry-After': String(action.retryAfter) } : {};
 	const text = action.message ?? (action.status === 429 ? 'Too Many Requests' : action.status >= 500 ? 'Internal server error' : 'Request failed');
@@ -65,7 +71,6 @@ async function applyFault(decision: FaultDecision, sandbox: Sandbox, req: Incomi
 		res.writeHead(action.status, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(page), ...headers });
 		res.end(page);
 	} else sendJson(res, action.status, { message: text }, headers);
-	return `status ${action.status}`;
 }
 
 async function handleApi(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -85,10 +90,10 @@ async function handleApi(sandbox: Sandbox, req: IncomingMessage, res: ServerResp
 		const decision = route.name === 'admin' ? { latencyMs: 0, arrivals: 0, when: 'before' as const } : sandbox.faults.decide(route.name, method);
 		if (decision.latencyMs > 0) await sleep(decision.latencyMs);
 		if (decision.arrivals > 0) await sandbox.deliverArrivals(decision.arrivals);
-		if (decision.when === 'before' && (fault = await applyFault(decision, sandbox, req, res))) return;
+		if (decision.when === 'before' && (fault = faultLabel(decision))) return await applyFault(decision, sandbox, req, res);
 		const username = route.auth ? sandbox.authenticate(header(req, 'Authorization')) : '';
 		const reply: Reply = await route.handle({ sandbox, req, query: url.searchParams, params, username });
-		if (decision.when === 'after' && (fault = await applyFault(decision, sandbox, req, res))) return;
+		if (decision.when === 'after' && (fault = faultLabel(decision))) return await applyFault(decision, sandbox, req, res);
 		sendJson(res, reply.status, reply.body, reply.headers);
 	} catch (error) {
 		if (res.headersSent || res.destroyed) return;
@@ -107,7 +112,7 @@ async function handleFile(sandbox: Sandbox, req: IncomingMessage, res: ServerRes
 	res.on('close', () => sandbox.stats.record({ at: Date.now(), method, route: 'file', path: url.pathname, status: res.writableFinished ? res.statusCode : 0, authorization: hasAuthorization, fault }));
 	const decision = sandbox.faults.decide('file', method);
 	if (decision.latencyMs > 0) await sleep(decision.latencyMs);
-	if ((fault = await applyFault(decision, sandbox, req, res))) return;
+	if ((fault = faultLabel(decision))) return await applyFault(decision, sandbox, req, res);
 	const refuse = (status: number, code: string, message: string) => {
 		const xml = s3ErrorXml(code, message);
 		res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) });

@@ -95,7 +95,7 @@ async function initialState(this: IPollFunctions, s: TriggerSettings, key: strin
 	if (!message) return state;
 	const floor = timestampOf(message);
 	const cache = new TimestampCache([[newest, floor]]);
-	const present = await scanWindow.call(this, folder, floor - s.lookBackMs, new Set(), cache);
+	const present = await scanWindow.call(this, folder, floor - s.lookBackMs, new Map(), cache);
 	return { ...state, floor, handled: present.map((c): [string, number] => [c.id, c.ts]), timestamps: cache.toJSON() };
 }
 
@@ -158,7 +158,7 @@ async function pollDrain(this: IPollFunctions, s: TriggerSettings, state: PollSt
 /** Tracked in n8n (and outbound events): the look-back window below the newest handled timestamp. */
 async function pollWindow(this: IPollFunctions, s: TriggerSettings, state: PollState, cache: TimestampCache): Promise<{ state: PollState; items: INodeExecutionData[] }> {
 	const folder = targetFolder(s);
-	const handled = new Set(state.handled.map(([id]) => id));
+	const handled = new Map(state.handled);
 	const lower = Math.max(state.floor - s.lookBackMs, state.cut);
 	const candidates = await scanWindow.call(this, folder, lower, handled, cache);
 	let queued = state.queued;

@@ -35,13 +35,14 @@ export async function readMessages(this: MftContext, side: Side, ids: string[]):
 /**
  * Reads a folder newest first down to `lower` and returns the messages in that window not handled yet.
  * Lists are sorted by timestamp and give ids only, so an unknown id's timestamp is read once (and
- * cached); the scan ends at the first id older than `lower`. A quiet poll whose window fits in one page
+ * cached; handled ids carry theirs); the scan ends at the first id older than `lower`. A quiet poll whose window fits in one page
  * costs one list request. Ids seen twice (pages shift while messages arrive) count once.
  */
-export async function scanWindow(this: MftContext, folder: Folder, lower: number, handled: Set<string>, cache: TimestampCache): Promise<Candidate[]> {
+export async function scanWindow(this: MftContext, folder: Folder, lower: number, handled: Map<string, number>, cache: TimestampCache): Promise<Candidate[]> {
 	const candidates: Candidate[] = [];
+	const timestamp = (id: string) => handled.get(id) ?? cache.get(id);
 	for await (const page of listPages.call(this, { path: folder.path, qs: { ...folder.qs, sortDir: 'desc' }, maxPages: MAX_SCAN_PAGES })) {
-		const unknown = page.filter((id) => cache.get(id) === undefined);
+		const unknown = page.filter((id) => timestamp(id) === undefined);
 		const read = new Map<string, IDataObject>();
 		(await readMessages.call(this, folder.side, unknown)).forEach((message, index) => {
 			if (!message) return; // deleted since it was listed
@@ -49,7 +50,7 @@ export async function scanWindow(this: MftContext, folder: Folder, lower: number
 			cache.set(unknown[index], timestampOf(message));
 		});
 		for (const id of page) {
-			const ts = cache.get(id);
+			const ts = timestamp(id);
 			if (ts === undefined) continue;
 			if (ts < lower) return candidates;
 			if (!handled.has(id)) candidates.push({ id, ts, message: read.get(id) });
@@ -68,10 +69,11 @@ export async function drainStep(this: MftContext, folder: Folder, page: number, 
 	const ids: string[] = [];
 	let index = page;
 	for await (const ids_ of listPages.call(this, { path: folder.path, qs: { ...folder.qs, sortDir: 'asc' }, firstPage: page })) {
-		for (const id of ids_) {
+		for (const [position, id] of ids_.entries()) {
 			if (handled.has(id)) continue;
 			ids.push(id);
-			if (ids.length >= max) return { ids, page: index, finished: false };
+			// A page taken to its end is not listed again.
+			if (ids.length >= max) return { ids, page: position === ids_.length - 1 ? index + 1 : index, finished: false };
 		}
 		index++;
 	}
