@@ -126,7 +126,9 @@ async function handleFile(sandbox: Sandbox, req: IncomingMessage, res: ServerRes
 		'Content-Type': check.file.contentType,
 		'Content-Length': sandbox.store.fileSize(check.file.key),
 		// RFC 6266: an ASCII fallback, and the real name in filename* (S3 sends what it was given, encoded).
-		'Content-Disposition': `attachment; filename="${check.file.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(check.file.fileName)}`,
+		'Content-Disposition': /^[\x20-\x7e]*$/.test(check.file.fileName)
+			? `attachment; filename="${check.file.fileName.replace(/["\\]/g, '_')}"`
+			: `attachment; filename="${check.file.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(check.file.fileName)}`,
 	});
 	if (method === 'HEAD') return void res.end();
 	sandbox.store.openFile(check.file.key).pipe(res);

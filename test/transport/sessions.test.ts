@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-deprecated-workflow-functions -- emulates n8n's HTTP Request node, which uses the legacy helper */
 /**
  * Issue 10, items 3 to 5: one renewal for every request in flight, no API request without a token, and
  * the credential in n8n's legacy request path (the HTTP Request node's "Predefined Credential Type").

@@ -119,7 +119,6 @@ describe('Emit Existing on first activation is linear', () => {
 		const reads = trackBy === 'readFlag' ? 4000 : 2000;
 		expect(byRoute.get).toBe(reads);
 		expect(byRoute.list).toBeLessThanOrEqual(25);
-		process.stdout.write(`drain of 2,000 (${trackBy}): ${byRoute.list} list + ${byRoute.get} get requests over ${polls.length + 1} polls\n`);
 		// Afterwards a quiet poll reads nothing: the handled ids carry their timestamps.
 		env.running.sandbox.stats.reset();
 		expect(await poll()).toEqual([]);

@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { asNodeError } from '../transport/errors';
 
 import * as attachment from './attachment';
 import * as certificate from './certificate';
@@ -34,7 +36,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				output.push({ json: { error: (error as Error).message, ...((error as { description?: string }).description ? { errorDescription: (error as { description?: string }).description } : {}) }, pairedItem: { item: i } });
 				continue;
 			}
-			throw error instanceof NodeOperationError || error instanceof NodeApiError ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+			throw asNodeError(this.getNode(), error, i);
 		}
 	}
 	return [output];

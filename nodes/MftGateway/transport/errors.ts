@@ -1,5 +1,5 @@
 import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { type HttpFailure, networkProblem } from './failure';
 import { NOT_CONNECTED } from './retryPolicy';
@@ -75,4 +75,10 @@ export function toNodeApiError(node: INode, failure: HttpFailure, ctx: FailureCo
 		httpCode: failure.status ? String(failure.status) : undefined,
 		itemIndex: ctx.itemIndex,
 	});
+}
+
+/** An error as n8n shows it: ours pass through unchanged, anything else is wrapped with the item it belongs to. */
+export function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error, { itemIndex });
 }

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { mapWithConcurrency, TaskPool } from '../../helpers/concurrency';
 import { messageIdOf, withIsoTimestamps } from '../../helpers/output';
+import { asNodeError } from '../../transport/errors';
 import { normaliseMessageId, rejectControlCharacters } from '../../transport/ids';
 import { listMessageIds, listPages, markUnread, readExistingMessage } from '../../transport/messages';
 import { item, limitParam, numberParam, returnAllAndLimit, show } from '../common';
@@ -165,23 +166,22 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const pool = new TaskPool<IDataObject>(concurrency);
 	const read = (id: string) =>
 		readExistingMessage.call(this, folder.side, id, { markAsRead: markWhileReading, notFoundHint: 'It was listed a moment ago; it may have been deleted since.', itemIndex: i });
+	let failure: unknown;
 	try {
 		for await (const page of listPages.call(this, query)) {
 			for (const id of page) pool.add(async () => await read(id));
 			if (pool.failed) break;
 		}
 	} catch (error) {
-		// The list failed: let the reads already started finish, then put their flags back.
-		await pool.results().catch(() => undefined);
-		if (markWhileReading) await restoreReadFlags.call(this, pool.succeeded().map(({ value }) => value), i, error);
-		throw error;
+		failure = error; // the list failed: the reads already started finish first
 	}
-	let details: IDataObject[];
-	try {
-		details = await pool.results();
-	} catch (error) {
-		if (markWhileReading) await restoreReadFlags.call(this, pool.succeeded().map(({ value }) => value), i, error);
-		throw error;
+	const details = await pool.results().catch((error: unknown) => {
+		failure ??= error;
+		return [];
+	});
+	if (failure !== undefined) {
+		if (markWhileReading) await restoreReadFlags.call(this, pool.succeeded().map(({ value }) => value), i, failure);
+		throw asNodeError(this.getNode(), failure, i);
 	}
 	if (markAsRead && includeRead) await markUnreadOnesRead.call(this, details, concurrency, i);
 	return details.map((message) => item(withIsoTimestamps(message), i));
@@ -194,11 +194,13 @@ async function markUnreadOnesRead(this: IExecuteFunctions, details: IDataObject[
 	const unread = details.filter(isUnread);
 	const pool = new TaskPool<IDataObject>(concurrency);
 	for (const message of unread) pool.add(async () => await readExistingMessage.call(this, 'inbox', messageIdOf(message) ?? '', { markAsRead: true, itemIndex: i }));
-	try {
-		await pool.results();
-	} catch (error) {
-		await restoreReadFlags.call(this, pool.succeeded().map(({ value }) => value), i, error);
-		throw error;
+	const failure = await pool.results().then(
+		() => undefined,
+		(error: unknown) => error ?? new Error('Marking messages read failed'),
+	);
+	if (failure !== undefined) {
+		await restoreReadFlags.call(this, pool.succeeded().map(({ value }) => value), i, failure);
+		throw asNodeError(this.getNode(), failure, i);
 	}
 	for (const message of unread) {
 		if (message.isRead !== undefined) message.isRead = true;
