@@ -52,8 +52,9 @@ beforeAll(async () => {
 	instance = new N8nInstance(home, await freePort(), { N8N_RESTRICT_FILE_ACCESS_TO: received });
 	t = Date.now();
 	instance.installPackage();
-	await importCredentialAndWorkflows(instance, sandbox.url, exampleFiles(), (wf) => {
+	await importCredentialAndWorkflows(instance, sandbox.url, [...exampleFiles(), join(repoRoot(), 'e2e', 'workflows', 'http-request-predefined-credential.json')], (wf) => {
 		for (const node of wf.nodes as Array<{ parameters: Record<string, unknown> }>) {
+			if (typeof node.parameters.url === 'string') node.parameters.url = node.parameters.url.replace('SANDBOX_URL', sandbox.url);
 			if (node.parameters.pollTimes) node.parameters.pollTimes = EVERY_10_SECONDS; // n8n's shortest custom poll; the examples poll every minute
 			if (typeof node.parameters.fileName === 'string') node.parameters.fileName = node.parameters.fileName.replace('/tmp/mftg-received', received);
 		}
@@ -88,6 +89,22 @@ test('example 1 runs from the CLI: the message is sent and its MDN parsed', asyn
 	expect(mdn.json).toMatchObject({ originalMessageId: sent.messageIdentifier, signed: true, disposition: { type: 'processed', successful: true } });
 	expect(mdn.binary!.mdn.fileName).toBe('mdn.raw');
 	expect(sandbox.sandbox.store.state.messages.filter((m) => !m.incoming)).toHaveLength(1);
+});
+
+test("n8n's HTTP Request node with the credential as a Predefined Credential Type: works, and a failed item does not log in again", async () => {
+	sandbox.sandbox.stats.reset();
+	const result = await instance.execute('mftgE2eHttpRequest');
+	const runData = result.data.resultData.runData;
+	expect(runData['List stations'][0].error).toBeUndefined();
+	expect(runData['List stations'][0].data!.main[0][0].json).toMatchObject({ stations: expect.arrayContaining([expect.objectContaining({ identifier: SEED.station })]) });
+	const missing = runData['Missing message'][0].data!.main[0][0].json as { error?: { message?: string } };
+	expect(JSON.stringify(missing)).toMatch(/404|not found/i);
+	expect(JSON.stringify(missing)).not.toMatch(/startsWith/);
+	expect(runData['List sent messages'][0].data!.main[0][0].json).toMatchObject({ messages: expect.any(Array) });
+	expect(result.status).toBe('success');
+	const calls = sandbox.sandbox.stats.requests;
+	expect(sandbox.sandbox.stats.logins.apiToken).toBeLessThanOrEqual(1);
+	expect(calls.filter((r) => r.route !== 'authorize' && !r.authorization)).toEqual([]);
 });
 
 describe('with n8n running', () => {
