@@ -109,12 +109,20 @@ export class N8nInstance {
 		return result.stdout;
 	}
 
-	/** `n8n execute --rawOutput` prints log lines before the JSON result; this returns the result. */
+	/** `n8n execute --rawOutput` prints log lines around the JSON result; this returns the result. */
 	async execute(workflowId: string): Promise<{ status: string; data: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, { fileName?: string; mimeType?: string }> }>> }; error?: { message: string } }>> } } }> {
 		const out = await this.cliOrThrow(['execute', `--id=${workflowId}`, '--rawOutput']);
 		const start = out.search(/^\{$/m);
 		if (start < 0) throw new Error(`no JSON result in:\n${out}`);
-		return JSON.parse(out.slice(start));
+		// Log lines may follow the result too: it ends at the first closing brace alone on a line that parses.
+		for (let end = out.indexOf('\n}', start); end >= 0; end = out.indexOf('\n}', end + 2)) {
+			try {
+				return JSON.parse(out.slice(start, end + 2));
+			} catch {
+				// not the end yet
+			}
+		}
+		throw new Error(`no complete JSON result in:\n${out}`);
 	}
 
 	async start(): Promise<void> {
