@@ -16,8 +16,10 @@ export class PlainClient {
 	constructor(
 		private readonly baseUrl: string,
 		connections = 10,
+		/** Trusted certificate authorities (the benchmark's self-signed TLS proxy). */
+		ca?: string,
 	) {
-		this.agent = new Agent({ connections, keepAliveTimeout: 30_000 });
+		this.agent = new Agent({ connections, keepAliveTimeout: 30_000, ...(ca ? { connect: { ca } } : {}) });
 	}
 
 	async login(tokenID: string, tokenSecret: string): Promise<void> {
@@ -60,9 +62,29 @@ export class PlainClient {
 		return ((await res.body.json()) as { messageIdentifier: string }).messageIdentifier;
 	}
 
-	/** Downloads every attachment of an outbox message, streaming to nowhere (bytes counted). */
-	async downloadAttachments(id: string): Promise<number> {
-		const { attachments } = await this.getJson<{ attachments: Array<{ url: string }> }>(`/message/outbox/${encodeURIComponent(id)}/attachments?service=as2`);
+	/**
+	 * What the trigger does for new messages: the newest list page, each message, its attachment links and
+	 * files, `concurrency` messages at a time. Returns the bytes downloaded.
+	 */
+	async newestWithAttachments(count: number, concurrency: number): Promise<number> {
+		const { messages } = await this.getJson<{ messages: string[] }>(`/message/inbox?service=as2&fetchAll=true&sortDir=desc&pageLength=100&pageOffset=0`);
+		const ids = messages.slice(0, count);
+		let bytes = 0;
+		let next = 0;
+		const worker = async () => {
+			while (next < ids.length) {
+				const id = ids[next++];
+				await this.getJson(`/message/inbox/${encodeURIComponent(id)}?service=as2&markAsRead=false`);
+				bytes += await this.downloadAttachments(id, 'inbox');
+			}
+		};
+		await Promise.all(Array.from({ length: concurrency }, worker));
+		return bytes;
+	}
+
+	/** Downloads every attachment of a message, streaming to nowhere (bytes counted). */
+	async downloadAttachments(id: string, box: 'inbox' | 'outbox' = 'outbox'): Promise<number> {
+		const { attachments } = await this.getJson<{ attachments: Array<{ url: string }> }>(`/message/${box}/${encodeURIComponent(id)}/attachments?service=as2`);
 		let bytes = 0;
 		for (const a of attachments) {
 			const res = await request(a.url, { dispatcher: this.agent });

@@ -16,6 +16,7 @@ import { SandboxClient } from '../test/harness/client';
 import { TestCredentialsHelper, TRIGGER_NODE_TYPE, useFilesystemBinaryData } from '../test/harness/n8n';
 import { CREDENTIAL_ID, runNode, runPoll } from '../test/harness/run';
 import { repoRoot } from '../e2e/lib/paths';
+import { measureRealNetwork, type NetworkRow } from './network/scenario';
 import { PlainClient } from './plainClient';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -203,6 +204,50 @@ async function bigFile(dir: string): Promise<void> {
 	}
 }
 
+let networkRows: NetworkRow[] = [];
+
+/** Issue 11's targets, at RTT 40 ms with TLS 1.3, against the undici anchor in the same run. */
+const NETWORK_TARGET = 1.25;
+
+async function realNetwork(): Promise<void> {
+	say('5. The real network: the sandbox behind a TLS proxy adding round-trip time (each side in its own process) ...');
+	networkRows = await measureRealNetwork({ runs: RUNS, rtts: [0, 10, 40], tlsVersions: ['TLSv1.3', 'TLSv1.2'], say });
+	const find = (scenario: string, side: string, rtt: number, tls: string) => networkRows.find((r) => r.scenario === scenario && r.side === side && r.rttMs === rtt && r.tls === tls);
+	for (const [scenario, label] of [['getMany', 'Get Many + details (1,000)'], ['trigger', 'Trigger poll, 50 new with attachments']] as const) {
+		const node = find(scenario, 'node', 40, 'TLSv1.3');
+		const plain = find(scenario, 'undici', 40, 'TLSv1.3');
+		if (!node || !plain) continue;
+		const ratio = node.medianMs / plain.medianMs;
+		rows.push({ scenario: `5. ${label}, HTTPS, RTT 40 ms, TLS 1.3`, metric: 'wall time, median ms', node: node.medianMs, plain: plain.medianMs, ratio, target: `≤ ${NETWORK_TARGET}x undici`, met: ratio <= NETWORK_TARGET, requests: `connections per run ${node.connections} vs ${plain.connections}` });
+	}
+}
+
+function printNetworkTable(): void {
+	if (!networkRows.length) return;
+	const header = ['TLS', 'RTT', 'scenario', 'node ms', 'undici ms', 'node/undici', 'conns/run node', 'conns/run undici', 'https fresh ms', 'https keep-alive ms'];
+	const lines: string[][] = [];
+	for (const tls of ['TLSv1.3', 'TLSv1.2']) {
+		for (const rtt of [0, 10, 40]) {
+			const at = (scenario: string, side: string) => networkRows.find((r) => r.tls === tls && r.rttMs === rtt && r.scenario === scenario && r.side === side);
+			const fresh = at('freshConnections', 'https');
+			const kept = at('keepAlive', 'https');
+			for (const scenario of ['getMany', 'trigger']) {
+				const node = at(scenario, 'node');
+				const plain = at(scenario, 'undici');
+				if (!node || !plain) continue;
+				lines.push([tls, `${rtt} ms`, scenario, String(node.medianMs), String(plain.medianMs), (node.medianMs / plain.medianMs).toFixed(2), String(node.connections), String(plain.connections), scenario === 'getMany' ? String(fresh?.medianMs ?? '') : '', scenario === 'getMany' ? String(kept?.medianMs ?? '') : '']);
+			}
+		}
+	}
+	const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+	const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+	say();
+	say('Real network (HTTPS through a local proxy adding RTT; https fresh/keep-alive = 200 reads, 5 at a time, by node:https):');
+	say(fmt(header));
+	say(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+	for (const line of lines) say(fmt(line));
+}
+
 function printTable(): void {
 	const header = ['scenario', 'metric', 'node', 'undici', 'node/undici', 'target', 'met', 'detail'];
 	const lines = rows.map((r) => [r.scenario, r.metric, String(r.node), String(r.plain), r.ratio ? r.ratio.toFixed(2) : '', r.target, r.met ? 'yes' : 'NO', r.requests ?? '']);
@@ -220,18 +265,24 @@ async function main(): Promise<void> {
 	say(`Benchmark on ${machine}; ${RUNS} runs per timing (median).`);
 	const started = Date.now();
 	const dir = mkdtempSync(join(tmpdir(), 'mftg-bench-'));
+	// BENCH_ONLY=loopback or BENCH_ONLY=network runs one half.
+	const only = process.env.BENCH_ONLY;
 	try {
-		await getManyWithDetails();
-		await quietPoll();
-		await bigFile(dir);
-		await executionsInARow();
+		if (only !== 'network') {
+			await getManyWithDetails();
+			await quietPoll();
+			await bigFile(dir);
+			await executionsInARow();
+		}
+		if (only !== 'loopback') await realNetwork();
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
 	printTable();
+	printNetworkTable();
 	const out = join(repoRoot(), 'bench-results');
 	mkdirSync(out, { recursive: true });
-	writeFileSync(join(out, 'bench.json'), JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, megabytes: MEGABYTES, seconds: Math.round((Date.now() - started) / 1000), rows }, null, 2));
+	writeFileSync(join(out, only ? `bench-${only}.json` : 'bench.json'), JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, megabytes: MEGABYTES, seconds: Math.round((Date.now() - started) / 1000), rows, network: networkRows }, null, 2));
 	say(`\nWritten to bench-results/bench.json (${Math.round((Date.now() - started) / 1000)} s).`);
 }
 

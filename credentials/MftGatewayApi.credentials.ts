@@ -67,7 +67,7 @@ async function renewSession(this: IHttpRequestHelper, credentials: ICredentialDa
 		: { tokenID: credentials.tokenId as string, tokenSecret: credentials.tokenSecret as string };
 	// A login that meets a passing fault (429, 5xx, network) is tried again, with the request path's policy.
 	const login = await withRetries(
-		'idempotent',
+		'login',
 		async () => {
 			try {
 				return { ok: true as const, value: await post('/authorize', body) };
@@ -114,7 +114,6 @@ export class MftGatewayApi implements ICredentialType {
 			displayName: 'Token ID',
 			name: 'tokenId',
 			type: 'string',
-			typeOptions: { password: true },
 			default: '',
 			required: true,
 			displayOptions: { show: { authentication: ['apiToken'] } },
@@ -153,7 +152,9 @@ export class MftGatewayApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://api.mftgateway.com',
-			description: 'Change only for another region or the local sandbox (npm run sandbox prints its URL)',
+			placeholder: 'https://api.mftgateway.com',
+			description: 'Change only for another region or the local sandbox',
+			hint: 'The local sandbox (npm run sandbox) is at http://127.0.0.1:8870',
 		},
 		// Session kept between executions (n8n persists what preAuthentication returns).
 		{

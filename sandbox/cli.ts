@@ -9,6 +9,7 @@ const USAGE = `MFT Gateway sandbox
 
   npm run sandbox -- [--port 8870] [--files-port 8871] [--data-dir DIR] [--token-ttl SECONDS]
                      [--presign-ttl SECONDS] [--delivery-delay-ms MS] [--latency-ms MS]
+                     [--files-public-url URL]
       Starts a local MFT Gateway on 127.0.0.1 and prints its URL and login.
 
   npm run sandbox -- inbound [--url http://127.0.0.1:8870] [--station MYSTATION] [--partner PARTNER_OK]
@@ -74,6 +75,8 @@ async function serve(flags: Map<string, string>): Promise<void> {
 	}
 	const running = await startSandbox({ port, filesPort: numberFlag(flags, 'files-port') ?? (port === 0 ? 0 : port + 1), dataDir: flags.get('data-dir'), config }).catch((error: Error) => fail(`Cannot start the sandbox: ${error.message}`));
 	running.sandbox.faults.baseLatencyMs = numberFlag(flags, 'latency-ms') ?? 0;
+	// Behind a proxy (the benchmark's TLS relay), pre-signed links must name the proxy.
+	if (flags.get('files-public-url')) running.sandbox.filesUrl = String(flags.get('files-public-url'));
 	process.stdout.write(
 		[
 			`MFT Gateway sandbox listening on ${running.url} (files on ${running.filesUrl})`,

@@ -55,6 +55,13 @@ export class MftGatewayTrigger implements INodeType {
 				displayOptions: { show: { event: ['messageReceived'] } },
 			},
 			{
+				displayName: 'Each emitted message is marked read in the MFT Gateway API (not in the web app): other API clients that list unread messages will no longer see it',
+				name: 'readFlagNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { event: ['messageReceived'], trackBy: ['readFlag'] } },
+			},
+			{
 				displayName: 'Options',
 				name: 'options',
 				type: 'collection',

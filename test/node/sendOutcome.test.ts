@@ -101,3 +101,22 @@ describe('names and subjects outside Latin-1', () => {
 		expect((await run({ ...TEXT, partner: 'PARTNER_OK' })).error?.message).toMatch(/may already have been queued/);
 	});
 });
+
+describe('a submit whose answer is lost', () => {
+	test('with Retry On Fail: reported as deliveryStatus unknown, never submitted twice', async () => {
+		const before = outboxSize();
+		env.running.sandbox.faults.add({ route: 'submit', action: { kind: 'status', status: 500 }, when: 'after', times: 1 });
+		const result = await run({ ...TEXT, partner: 'PARTNER_OK', waitForDelivery: true, waitTimeout: 5, pollInterval: 1 }, { settings: RETRY_ON_FAIL });
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({ deliveryStatus: 'unknown', messageIdentifier: null, note: expect.stringMatching(/may already have been queued, so it was NOT sent again/) });
+		expect(count('submit')).toBe(1);
+		expect(outboxSize()).toBe(before + 1);
+	});
+
+	test('without Retry On Fail: an error that says it was not resent', async () => {
+		env.running.sandbox.faults.add({ route: 'submit', action: { kind: 'status', status: 500 }, when: 'after', times: 1 });
+		const result = await run({ ...TEXT, partner: 'PARTNER_OK' });
+		expect(result.error?.message).toMatch(/may already have been queued, so it was NOT sent again/);
+		expect(count('submit')).toBe(1);
+	});
+});

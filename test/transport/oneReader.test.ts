@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- tests are dev-only */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- tests are dev-only */
 /**
  * Issue 10, item 8: one paginator and one message reader, shared by the node and the trigger, so that
  * de-duplication, page bounds and read-flag handling hold everywhere at once.

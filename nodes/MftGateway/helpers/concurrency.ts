@@ -1,3 +1,5 @@
+import type { Throttle } from '../transport/throttle';
+
 /**
  * Runs tasks with at most `limit` in flight, results in the order the tasks were added. Tasks can be
  * added while others run (detail reads start as soon as each list page arrives). After the first
@@ -12,7 +14,15 @@ export class TaskPool<R> {
 	private firstError: { error: unknown } | undefined;
 	private idle: (() => void) | undefined;
 
-	constructor(private readonly limit: number) {}
+	/** `throttle` lowers the limit while the account is rate-limited (see transport/throttle.ts). */
+	constructor(
+		private readonly limit: number,
+		private readonly throttle?: Throttle,
+	) {}
+
+	private allowed(): number {
+		return this.throttle ? this.throttle.limit(this.limit) : Math.max(1, this.limit);
+	}
 
 	get failed(): boolean {
 		return this.firstError !== undefined;
@@ -39,7 +49,7 @@ export class TaskPool<R> {
 				});
 		};
 		if (this.firstError) return;
-		if (this.running < Math.max(1, this.limit)) run();
+		if (this.running < this.allowed()) run();
 		else this.queue.push(run);
 	}
 
@@ -56,9 +66,8 @@ export class TaskPool<R> {
 	}
 
 	private next(): void {
-		const start = this.queue.shift();
-		if (start) start();
-		else if (this.running === 0) this.idle?.();
+		while (this.queue.length > 0 && this.running < this.allowed()) this.queue.shift()!();
+		if (this.running === 0 && this.queue.length === 0) this.idle?.();
 	}
 }
 

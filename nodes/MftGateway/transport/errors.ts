@@ -69,12 +69,19 @@ export function toNodeApiError(node: INode, failure: HttpFailure, ctx: FailureCo
 	const message = redact(`${ctx.action} failed: ${what}. ${advice(failure, ctx)}${tail}`, ctx.secrets);
 	// No `code` here: NodeApiError would replace the message with its own text for network codes.
 	const payload: JsonObject = { message, httpCode: failure.status ? String(failure.status) : null };
-	return new NodeApiError(node, payload, {
+	const error = new NodeApiError(node, payload, {
 		message,
 		description: failure.status ? `HTTP ${failure.status} from ${ctx.host}` : failure.code ? `No response from ${ctx.host} (${failure.code})` : 'The request was not made',
 		httpCode: failure.status ? String(failure.status) : undefined,
 		itemIndex: ctx.itemIndex,
 	});
+	if (tail) error.context.maybeSent = true;
+	return error;
+}
+
+/** Whether an error is a submit whose bytes may have reached the server (its answer was lost). */
+export function isMaybeSent(error: unknown): boolean {
+	return error instanceof NodeApiError && error.context?.maybeSent === true;
 }
 
 /** An error as n8n shows it: ours pass through unchanged, anything else is wrapped with the item it belongs to. */

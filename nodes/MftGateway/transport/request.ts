@@ -4,6 +4,7 @@ import { sleep } from 'n8n-workflow';
 import { toNodeApiError } from './errors';
 import { type HttpFailure, readFailure } from './failure';
 import { type AttemptResult, type RetryMode, withRetries } from './retryPolicy';
+import { type Throttle, throttleFor } from './throttle';
 import { credentialSecrets, normaliseBaseUrl } from './session';
 
 export type MftContext = IExecuteFunctions | IPollFunctions;
@@ -68,6 +69,7 @@ function failureFromResponse(response: IN8nHttpFullResponse): HttpFailure {
  * the spent stream and hang. A 401 means the server took nothing, so this never duplicates a message.
  */
 export async function apiRequestFull(this: MftContext, req: ApiRequest): Promise<ApiResponse> {
+	const throttle = accountThrottle(this);
 	const mode: RetryMode = req.retry ?? (['GET', 'PUT', 'DELETE', 'HEAD'].includes(req.method) ? 'idempotent' : 'none');
 	const send = async (letN8nRenewOn401: boolean): Promise<AttemptResult<ApiResponse>> => {
 		const options: IHttpRequestOptions = {
@@ -86,7 +88,11 @@ export async function apiRequestFull(this: MftContext, req: ApiRequest): Promise
 		};
 		try {
 			const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIALS_TYPE, options)) as IN8nHttpFullResponse;
-			if (response.statusCode < 300) return { ok: true, value: response as unknown as ApiResponse };
+			if (response.statusCode === 429) throttle.rateLimited();
+			if (response.statusCode < 300) {
+				throttle.succeeded();
+				return { ok: true, value: response as unknown as ApiResponse };
+			}
 			return { ok: false, failure: failureFromResponse(response) };
 		} catch (error) {
 			return { ok: false, failure: readFailure(error) };
@@ -96,12 +102,17 @@ export async function apiRequestFull(this: MftContext, req: ApiRequest): Promise
 	const result = await withRetries(
 		mode,
 		async () => {
-			const first = await send(false);
-			if (first.ok || first.failure.status !== 401 || renewals >= MAX_RENEWALS) return first;
-			renewals++;
-			if (typeof req.body !== 'function') return await send(true);
-			await renewSession.call(this);
-			return await send(false);
+			let result = await send(false);
+			// A token revoked again right after its renewal (another request's 401 renewed it meanwhile) gets one more.
+			while (!result.ok && result.failure.status === 401 && renewals < MAX_RENEWALS) {
+				renewals++;
+				if (typeof req.body !== 'function') result = await send(true);
+				else {
+					await renewSession.call(this);
+					result = await send(false);
+				}
+			}
+			return result;
 		},
 		sleep,
 	);
@@ -116,6 +127,11 @@ export async function apiRequestFull(this: MftContext, req: ApiRequest): Promise
 		maybeSent: mode === 'submit',
 		...(await errorFacts(this)),
 	});
+}
+
+/** The in-flight limit of the account this node's credential logs in to, shared across executions. */
+export function accountThrottle(ctx: MftContext): Throttle {
+	return throttleFor(ctx.getNode().credentials?.[CREDENTIALS_TYPE]?.id ?? ctx.getNode().id);
 }
 
 export async function apiRequest(this: MftContext, req: ApiRequest): Promise<IDataObject> {

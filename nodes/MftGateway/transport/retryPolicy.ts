@@ -18,6 +18,8 @@ export type RetryMode =
 	| 'idempotent'
 	/** A message submit: retried only when the server surely did not take it (429, connection refused). */
 	| 'submit'
+	/** A login: like `idempotent`, but a refused connection or an unknown host fails at once (a wrong Base URL, not a blip). */
+	| 'login'
 	/** Never retried. */
 	| 'none';
 
@@ -27,6 +29,7 @@ export const NOT_CONNECTED = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNR
 export function isRetryable(failure: HttpFailure, mode: RetryMode): boolean {
 	if (mode === 'none' || failure.login) return false;
 	if (mode === 'submit') return failure.status === 429 || (failure.status === 0 && NOT_CONNECTED.includes(failure.code ?? ''));
+	if (mode === 'login' && (failure.code === 'ECONNREFUSED' || failure.code === 'ENOTFOUND')) return false;
 	return RETRY_POLICY.retryStatuses.includes(failure.status) || (failure.status === 0 && failure.code !== undefined);
 }
 

@@ -4,8 +4,10 @@ import { NodeOperationError } from 'n8n-workflow';
 import { TaskPool } from '../../MftGateway/helpers/concurrency';
 import { deliveryStateOf, type DeliveryState } from '../../MftGateway/helpers/delivery';
 import { listMessageIds, readMessage, timestampOf } from '../../MftGateway/transport/messages';
+import { accountThrottle } from '../../MftGateway/transport/request';
+import { MAX_IN_FLIGHT } from '../../MftGateway/transport/throttle';
 import { type ItemOptions, messageItem } from './items';
-import { type Candidate, drainStep, type Folder, POLL_CONCURRENCY, readMessages, scanWindow, unreadStep } from './scan';
+import { type Candidate, drainStep, type Folder, readMessages, scanWindow, unreadStep } from './scan';
 import { MAX_BASELINE, MAX_QUEUED, newState, type PollState, pruneHandled, readState, TimestampCache, writeState } from './state';
 
 export type TriggerEvent = 'messageReceived' | 'messageSent' | 'messageFailed' | 'messageIncomplete';
@@ -61,7 +63,7 @@ async function resolvedSinceLastPoll(this: IPollFunctions, s: TriggerSettings, b
 
 /** Marks the last poll's messages read (read-flag mode); returns those to try again next time. */
 async function markRead(this: IPollFunctions, ids: string[]): Promise<string[]> {
-	const pool = new TaskPool<boolean>(POLL_CONCURRENCY);
+	const pool = new TaskPool<boolean>(MAX_IN_FLIGHT, accountThrottle(this));
 	for (const id of ids) {
 		pool.add(async () => {
 			try {
@@ -113,7 +115,7 @@ async function manualSample(this: IPollFunctions, s: TriggerSettings): Promise<I
 
 /** Output items for the chosen messages, in order; reads and downloads run with bounded parallelism. */
 async function emit(this: IPollFunctions, s: TriggerSettings, side: Folder['side'], chosen: Candidate[]): Promise<Array<{ candidate: Candidate; item: INodeExecutionData }>> {
-	const pool = new TaskPool<INodeExecutionData | undefined>(POLL_CONCURRENCY);
+	const pool = new TaskPool<INodeExecutionData | undefined>(MAX_IN_FLIGHT, accountThrottle(this));
 	for (const candidate of chosen) {
 		pool.add(async () => {
 			const message = candidate.message ?? (await readMessage.call(this, side, candidate.id, { notFoundOk: true }));

@@ -3,7 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { TaskPool } from '../../MftGateway/helpers/concurrency';
 import type { Side } from '../../MftGateway/transport/ids';
 import { listPages, readMessage, timestampOf } from '../../MftGateway/transport/messages';
-import type { MftContext } from '../../MftGateway/transport/request';
+import { accountThrottle, type MftContext } from '../../MftGateway/transport/request';
+import { MAX_IN_FLIGHT } from '../../MftGateway/transport/throttle';
 import type { TimestampCache } from './state';
 
 /** A list to watch: its path, the filters, and the box its messages are read from. */
@@ -22,12 +23,9 @@ export interface Candidate {
 
 /** Most pages one scan reads: 10,000 ids. */
 const MAX_SCAN_PAGES = 100;
-/** Reads in flight while a poll looks up timestamps or reads the messages it emits. */
-export const POLL_CONCURRENCY = 5;
-
 /** Reads messages with bounded parallelism, in order; a message deleted meanwhile comes back undefined. */
 export async function readMessages(this: MftContext, side: Side, ids: string[]): Promise<Array<IDataObject | undefined>> {
-	const pool = new TaskPool<IDataObject | undefined>(POLL_CONCURRENCY);
+	const pool = new TaskPool<IDataObject | undefined>(MAX_IN_FLIGHT, accountThrottle(this));
 	for (const id of ids) pool.add(async () => await readMessage.call(this, side, id, { notFoundOk: true }));
 	return await pool.results();
 }

@@ -10,6 +10,13 @@ import { boxField, item, show } from '../common';
 export const DELETE_BATCH_SIZE = 100;
 
 export const description: INodeProperties[] = [
+	{
+		displayName: 'Deleted messages cannot be restored: MFT Gateway removes them and their files for good',
+		name: 'deleteManyNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: show('message', ['deleteMany']),
+	},
 	boxField('message', ['deleteMany']),
 	{
 		displayName: 'Message IDs',

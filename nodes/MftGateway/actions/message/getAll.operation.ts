@@ -5,6 +5,8 @@ import { messageIdOf, withIsoTimestamps } from '../../helpers/output';
 import { asNodeError } from '../../transport/errors';
 import { normaliseMessageId, rejectControlCharacters } from '../../transport/ids';
 import { listMessageIds, listPages, markUnread, readExistingMessage } from '../../transport/messages';
+import { accountThrottle } from '../../transport/request';
+import { MAX_IN_FLIGHT } from '../../transport/throttle';
 import { item, limitParam, numberParam, returnAllAndLimit, show } from '../common';
 
 export const FOLDERS: Record<string, { path: string; side: 'inbox' | 'outbox' }> = {
@@ -32,6 +34,13 @@ export const description: INodeProperties[] = [
 		],
 		default: 'inbox',
 		displayOptions: show('message', op),
+	},
+	{
+		displayName: 'The API lists only messages not yet read through the API. Turn on Include Already-Read Messages (under Options) to list them all: a trigger tracking by the read flag, or Get with Mark as Read, marks messages read.',
+		name: 'unreadOnlyNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: show('message', op, { folder: ['inbox'] }),
 	},
 	...returnAllAndLimit('message', op),
 	{
@@ -118,8 +127,8 @@ export const description: INodeProperties[] = [
 				name: 'concurrency',
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 20 },
-				default: 5,
-				description: 'How many message details to fetch at once',
+				default: 20,
+				description: 'How many message details to fetch at once at most. Fewer while MFT Gateway answers 429 (too many requests): the number halves on each, then grows back slowly.',
 				displayOptions: { show: { includeDetails: [true] } },
 			},
 			{
@@ -143,7 +152,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const pageSize = numberParam(this, 'options.pageSize', 'Page Size', i, { min: 1, max: 100, integer: true }, 100);
-	const concurrency = numberParam(this, 'options.concurrency', 'Parallel Requests', i, { min: 1, max: 20, integer: true }, 5);
+	const concurrency = numberParam(this, 'options.concurrency', 'Parallel Requests', i, { min: 1, max: MAX_IN_FLIGHT, integer: true }, MAX_IN_FLIGHT);
 	const qs: IDataObject = { sortDir: options.sortDir ?? 'desc' };
 	for (const [field, param] of [['station', 'stationIdentifier'], ['partner', 'partnerIdentifier'], ['subject', 'subject']] as const) {
 		const value = String(filters[field] ?? '').trim();
@@ -163,7 +172,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	// only its unread ones are marked afterwards.
 	const markAsRead = folder.side === 'inbox' && options.markAsRead === true;
 	const markWhileReading = markAsRead && !includeRead;
-	const pool = new TaskPool<IDataObject>(concurrency);
+	const pool = new TaskPool<IDataObject>(concurrency, accountThrottle(this));
 	const read = (id: string) =>
 		readExistingMessage.call(this, folder.side, id, { markAsRead: markWhileReading, notFoundHint: 'It was listed a moment ago; it may have been deleted since.', itemIndex: i });
 	let failure: unknown;

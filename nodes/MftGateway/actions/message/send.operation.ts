@@ -6,7 +6,8 @@ import { buildMultipart } from '../../helpers/multipart';
 import { messageIdOf, withIsoTimestamps } from '../../helpers/output';
 import { encodeHeaderText, isAscii, requireAscii } from '../../transport/headers';
 import { rejectControlCharacters } from '../../transport/ids';
-import { apiRequestFull } from '../../transport/request';
+import { asNodeError, isMaybeSent } from '../../transport/errors';
+import { type ApiResponse, apiRequestFull } from '../../transport/request';
 import { item, numberParam, show } from '../common';
 
 const op = ['send'];
@@ -244,18 +245,26 @@ async function submitRequest(input: SendInput): Promise<{ headers: IDataObject; 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const input = await readInput.call(this, i);
 	const { headers, body } = await submitRequest(input);
-	const response = await apiRequestFull.call(this, {
-		method: 'POST',
-		path: '/message/submit',
-		service: true,
-		headers,
-		body,
-		retry: 'submit',
-		timeoutMs: UPLOAD_TIMEOUT_MS,
-		action: `Send to partner ${input.partner}`,
-		invalidHint: `Check that station "${input.station}" and partner "${input.partner}" exist in MFT Gateway (AS2 identifiers are case-sensitive).`,
-		itemIndex: i,
-	});
+	let response: ApiResponse;
+	try {
+		response = await apiRequestFull.call(this, {
+			method: 'POST',
+			path: '/message/submit',
+			service: true,
+			headers,
+			body,
+			retry: 'submit',
+			timeoutMs: UPLOAD_TIMEOUT_MS,
+			action: `Send to partner ${input.partner}`,
+			invalidHint: `Check that station "${input.station}" and partner "${input.partner}" exist in MFT Gateway (AS2 identifiers are case-sensitive).`,
+			itemIndex: i,
+		});
+	} catch (error) {
+		// The answer was lost after the bytes may have reached MFT Gateway. With Retry On Fail, an error would
+		// make n8n submit it again: the uncertainty is reported as data instead.
+		if (isMaybeSent(error) && this.getNode().retryOnFail === true) return [item(uncertainOutcome(input, (error as Error).message), i)];
+		throw asNodeError(this.getNode(), error, i);
+	}
 	// From here on the message is accepted: nothing below may throw, or Retry On Fail would send it again.
 	const answer = response.body as IDataObject;
 	const id = messageIdOf(answer);
@@ -272,6 +281,19 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	if (!id) return [item({ ...queued, note: 'MFT Gateway accepted the message but returned no message ID; look for it with Message → Get Many in the Queued folder. Do not send it again.' }, i)];
 	if (!input.wait) return [item(queued, i)];
 	return [item(await deliveryOutcome.call(this, id, queued, input.wait, i), i)];
+}
+
+/** A submit whose answer was lost: it may or may not be queued; deliveryStatus `unknown`, never resent. */
+function uncertainOutcome(input: SendInput, reason: string): IDataObject {
+	return {
+		messageIdentifier: null,
+		deliveryStatus: 'unknown',
+		station: input.station,
+		partner: input.partner,
+		subject: input.subject || null,
+		attachments: input.attachments.map((a) => ({ name: a.name, contentType: a.contentType, size: a.size })),
+		note: reason,
+	};
 }
 
 /** Waits for the outcome and describes it as data: deliveryStatus is sent, failed, incomplete or queued. */
