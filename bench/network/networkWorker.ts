@@ -23,11 +23,16 @@ export interface WorkerTask {
 	/** Messages in the trigger scenario. */
 	newMessages: number;
 }
-export type WorkerMessage = { warm: true } | { times: number[]; detail: string };
+/** `warm`: ready to measure; `mark`: a timed part starts or ends (the parent counts connections in between). */
+export type WorkerMessage = { warm: true } | { mark: 'start' | 'end' } | { times: number[]; detail: string };
 
 const task = JSON.parse(process.argv[2]) as WorkerTask;
 const send = (message: WorkerMessage) => new Promise<void>((resolve) => process.send!(message, undefined, {}, () => resolve()));
 const go = () => new Promise<void>((resolve) => process.once('message', () => resolve()));
+const mark = async (at: 'start' | 'end') => {
+	await send({ mark: at });
+	await go();
+};
 const ca = readFileSync(process.env.NODE_EXTRA_CA_CERTS!, 'utf8');
 
 function credentials(): TestCredentialsHelper {
@@ -40,9 +45,11 @@ async function timed(rounds: number, prepare: (round: number) => Promise<void>, 
 	const times: number[] = [];
 	for (let round = 0; round < rounds; round++) {
 		await prepare(round);
+		await mark('start');
 		const t = Date.now();
 		await work();
 		times.push(Date.now() - t);
+		await mark('end');
 	}
 	return times;
 }

@@ -74,21 +74,26 @@ async function stage(rttMs: number, tls: SecureVersion, certificate: Certificate
 /** Runs one side in its own process; the proxy counters are zeroed once it has warmed up. */
 async function runWorker(task: WorkerTask, caFile: string, proxies: RunningProxy[]): Promise<{ times: number[]; detail: string; connections: number; handshakes: number }> {
 	const child = fork(join(repoRoot(), 'build', 'bench', 'network', 'networkWorker.js'), [JSON.stringify(task)], { env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile }, execArgv: ['--no-deprecation'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+	const total = (key: 'connections' | 'handshakes') => proxies.reduce((sum, p) => sum + p.stats[key], 0);
+	const counted = { connections: 0, handshakes: 0 };
+	let atStart = { connections: 0, handshakes: 0 };
 	return await new Promise((resolve, reject) => {
 		child.on('message', (message: WorkerMessage) => {
-			if ('warm' in message) {
-				for (const proxy of proxies) Object.assign(proxy.stats, { connections: 0, handshakes: 0 });
-				child.send('go');
-				return;
+			if ('warm' in message) return void child.send('go');
+			if ('mark' in message) {
+				// Only the timed parts count (not the warm-up, nor a trigger's activation poll before each round).
+				const now = { connections: total('connections'), handshakes: total('handshakes') };
+				if (message.mark === 'start') atStart = now;
+				else for (const key of ['connections', 'handshakes'] as const) counted[key] += now[key] - atStart[key];
+				return void child.send('go');
 			}
-			const sum = (key: 'connections' | 'handshakes') => proxies.reduce((total, p) => total + p.stats[key], 0) / task.runs;
-			resolve({ ...message, connections: sum('connections'), handshakes: sum('handshakes') });
+			resolve({ ...message, connections: counted.connections / task.runs, handshakes: counted.handshakes / task.runs });
 		});
 		child.on('exit', (code) => (code === 0 ? undefined : reject(new Error(`${task.side} ${task.scenario} worker exited with ${code}`))));
 	});
 }
 
-export async function measureRealNetwork(options: { runs: number; rtts: number[]; tlsVersions: SecureVersion[]; say: (line: string) => void }): Promise<NetworkRow[]> {
+export async function measureRealNetwork(options: { runs: number; rtts: number[]; tlsVersions: SecureVersion[]; scenarios?: NetworkScenario[]; say: (line: string) => void }): Promise<NetworkRow[]> {
 	const certificate = makeCertificate();
 	const dir = mkdtempSync(join(tmpdir(), 'mftg-tls-'));
 	const caFile = join(dir, 'ca.pem');
@@ -105,7 +110,7 @@ export async function measureRealNetwork(options: { runs: number; rtts: number[]
 					['freshConnections', 'https', 0],
 					['keepAlive', 'https', 0],
 				];
-				for (const [scenario, side, inbound] of plan) {
+				for (const [scenario, side, inbound] of plan.filter(([s]) => !options.scenarios || options.scenarios.includes(s))) {
 					options.say(`   ${tls}, RTT ${rttMs} ms: ${scenario} (${side}) ...`);
 					const where = await stage(rttMs, tls, certificate, inbound);
 					try {

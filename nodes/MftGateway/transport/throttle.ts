@@ -31,8 +31,12 @@ export class Throttle {
 	}
 }
 
-/** The most requests one account gets at once from this process. */
-export const MAX_IN_FLIGHT = 20;
+/**
+ * The most requests one account gets at once from this process. n8n opens a new connection (and TLS
+ * handshake) for every request, so a read costs 3 round trips instead of 1: many small reads need this
+ * many in flight to keep pace with a client that reuses 5 connections (see docs/performance.md).
+ */
+export const MAX_IN_FLIGHT = 25;
 
 const throttles = new Map<string, Throttle>();
 
