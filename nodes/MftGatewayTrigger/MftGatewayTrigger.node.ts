@@ -11,7 +11,7 @@ export class MftGatewayTrigger implements INodeType {
 		icon: { light: 'file:../../icons/mftGateway.svg', dark: 'file:../../icons/mftGateway.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["event"]}}',
+		subtitle: '={{ { messageReceived: "Message received", messageSent: "Message sent", messageFailed: "Message failed", messageIncomplete: "Message incomplete" }[$parameter["event"]] }}',
 		description: 'Starts the workflow when a partner\'s AS2 message arrives, or when a message you sent is delivered, fails or gets no MDN',
 		defaults: { name: 'MFT Gateway Trigger' },
 		polling: true,
