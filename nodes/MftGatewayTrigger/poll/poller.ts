@@ -202,6 +202,8 @@ export async function pollMessages(this: IPollFunctions, s: TriggerSettings): Pr
 		: state.drain
 			? await pollDrain.call(this, s, state, cache)
 			: await pollWindow.call(this, s, state, cache);
-	writeState(staticData, { ...result.state, timestamps: cache.toJSON() });
+	// Handled ids carry their timestamps already: the cache keeps only the others.
+	const handledIds = new Set(result.state.handled.map(([id]) => id));
+	writeState(staticData, { ...result.state, timestamps: cache.toJSON().filter(([id]) => !handledIds.has(id)) });
 	return result.items.length ? [result.items] : null;
 }
