@@ -95,7 +95,9 @@ export async function apiRequestFull(this: MftContext, req: ApiRequest): Promise
 			}
 			return { ok: false, failure: failureFromResponse(response) };
 		} catch (error) {
-			return { ok: false, failure: readFailure(error) };
+			const failure = readFailure(error);
+			if (failure.status === 429) throttle.rateLimited();
+			return { ok: false, failure };
 		}
 	};
 	let renewals = 0;
