@@ -1,7 +1,8 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { as2IdentifierOf, type DirectoryKind, listDirectory } from '../transport/directory';
+import { item, type Operation, show } from './common';
 
 /** One station or partner by AS2 identifier, looked up in the account's list (the API documents no single GET). */
 export async function findInDirectory(this: IExecuteFunctions, kind: DirectoryKind, value: unknown, i: number): Promise<IDataObject> {
@@ -18,4 +19,26 @@ export async function findInDirectory(this: IExecuteFunctions, kind: DirectoryKi
 		});
 	}
 	return found;
+}
+
+/** The Get operation of a station or partner: one field, the AS2 identifier. */
+export function directoryGetOperation(kind: DirectoryKind, placeholder: string, description: string): Operation {
+	const properties: INodeProperties[] = [
+		{
+			displayName: `${kind === 'station' ? 'Station' : 'Partner'} AS2 Identifier`,
+			name: 'identifier',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder,
+			description,
+			displayOptions: show(kind, ['get']),
+		},
+	];
+	return {
+		description: properties,
+		async execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+			return [item(await findInDirectory.call(this, kind, this.getNodeParameter('identifier', i), i), i)];
+		},
+	};
 }
