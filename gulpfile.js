@@ -2,7 +2,10 @@ const { src, dest, parallel } = require('gulp');
 
 // tsc compiles the TypeScript; n8n also needs the icons and the codex JSON next to the compiled files.
 function copyIcons() {
-	return src(['icons/**/*.svg', 'nodes/**/*.svg', 'credentials/**/*.svg'], { base: '.', encoding: false }).pipe(dest('dist'));
+	return src(['icons/**/*.svg', 'nodes/**/*.svg', 'credentials/**/*.svg'], {
+		base: '.',
+		encoding: false,
+	}).pipe(dest('dist'));
 }
 
 function copyCodex() {

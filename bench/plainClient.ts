@@ -19,16 +19,28 @@ export class PlainClient {
 		/** Trusted certificate authorities (the benchmark's self-signed TLS proxy). */
 		ca?: string,
 	) {
-		this.agent = new Agent({ connections, keepAliveTimeout: 30_000, ...(ca ? { connect: { ca } } : {}) });
+		this.agent = new Agent({
+			connections,
+			keepAliveTimeout: 30_000,
+			...(ca ? { connect: { ca } } : {}),
+		});
 	}
 
 	async login(tokenID: string, tokenSecret: string): Promise<void> {
-		const res = await request(`${this.baseUrl}/authorize`, { method: 'POST', dispatcher: this.agent, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tokenID, tokenSecret }) });
+		const res = await request(`${this.baseUrl}/authorize`, {
+			method: 'POST',
+			dispatcher: this.agent,
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ tokenID, tokenSecret }),
+		});
 		this.token = ((await res.body.json()) as { apiToken: string }).apiToken;
 	}
 
 	async getJson<T>(path: string): Promise<T> {
-		const res = await request(`${this.baseUrl}${path}`, { dispatcher: this.agent, headers: { authorization: this.token } });
+		const res = await request(`${this.baseUrl}${path}`, {
+			dispatcher: this.agent,
+			headers: { authorization: this.token },
+		});
 		if (res.statusCode !== 200) throw new Error(`${path}: HTTP ${res.statusCode}`);
 		return (await res.body.json()) as T;
 	}
@@ -37,7 +49,9 @@ export class PlainClient {
 	async listWithDetails(concurrency: number): Promise<number> {
 		const ids: string[] = [];
 		for (let page = 0; ; page++) {
-			const { messages } = await this.getJson<{ messages: string[] }>(`/message/inbox?service=as2&fetchAll=false&sortDir=desc&pageLength=100&pageOffset=${page}`);
+			const { messages } = await this.getJson<{ messages: string[] }>(
+				`/message/inbox?service=as2&fetchAll=false&sortDir=desc&pageLength=100&pageOffset=${page}`,
+			);
 			ids.push(...messages);
 			if (messages.length < 100) break;
 		}
@@ -56,7 +70,14 @@ export class PlainClient {
 		const res = await request(`${this.baseUrl}/message/submit?service=as2`, {
 			method: 'POST',
 			dispatcher: this.agent,
-			headers: { authorization: this.token, 'as2-from': station, 'as2-to': partner, 'content-type': 'application/octet-stream', 'content-length': String(size), 'attachment-name': 'big.bin' },
+			headers: {
+				authorization: this.token,
+				'as2-from': station,
+				'as2-to': partner,
+				'content-type': 'application/octet-stream',
+				'content-length': String(size),
+				'attachment-name': 'big.bin',
+			},
 			body: createReadStream(path),
 		});
 		return ((await res.body.json()) as { messageIdentifier: string }).messageIdentifier;
@@ -67,7 +88,9 @@ export class PlainClient {
 	 * files, `concurrency` messages at a time. Returns the bytes downloaded.
 	 */
 	async newestWithAttachments(count: number, concurrency: number): Promise<number> {
-		const { messages } = await this.getJson<{ messages: string[] }>(`/message/inbox?service=as2&fetchAll=true&sortDir=desc&pageLength=100&pageOffset=0`);
+		const { messages } = await this.getJson<{ messages: string[] }>(
+			`/message/inbox?service=as2&fetchAll=true&sortDir=desc&pageLength=100&pageOffset=0`,
+		);
 		const ids = messages.slice(0, count);
 		let bytes = 0;
 		let next = 0;
@@ -84,11 +107,16 @@ export class PlainClient {
 
 	/** Downloads every attachment of a message, streaming to nowhere (bytes counted). */
 	async downloadAttachments(id: string, box: 'inbox' | 'outbox' = 'outbox'): Promise<number> {
-		const { attachments } = await this.getJson<{ attachments: Array<{ url: string }> }>(`/message/${box}/${encodeURIComponent(id)}/attachments?service=as2`);
+		const { attachments } = await this.getJson<{ attachments: Array<{ url: string }> }>(
+			`/message/${box}/${encodeURIComponent(id)}/attachments?service=as2`,
+		);
 		let bytes = 0;
 		for (const a of attachments) {
 			const res = await request(a.url, { dispatcher: this.agent });
-			await pipeline(res.body, new Writable({ write: (chunk: Buffer, _e, done) => ((bytes += chunk.length), done()) }));
+			await pipeline(
+				res.body,
+				new Writable({ write: (chunk: Buffer, _e, done) => ((bytes += chunk.length), done()) }),
+			);
 		}
 		return bytes;
 	}

@@ -63,13 +63,29 @@ export interface SoakReport {
 }
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
-const SEND_PARTNERS = ['PARTNER_OK', 'PARTNER_OK', 'PARTNER_OK', 'PARTNER_OK', 'PARTNER_OK', 'PARTNER_OK', 'PARTNER_OK', 'PARTNER_REJECTS', 'PARTNER_DOWN', 'PARTNER_OK'];
+const SEND_PARTNERS = [
+	'PARTNER_OK',
+	'PARTNER_OK',
+	'PARTNER_OK',
+	'PARTNER_OK',
+	'PARTNER_OK',
+	'PARTNER_OK',
+	'PARTNER_OK',
+	'PARTNER_REJECTS',
+	'PARTNER_DOWN',
+	'PARTNER_OK',
+];
 const WAIT_PARTNERS = ['PARTNER_OK', 'PARTNER_REJECTS', 'PARTNER_FLAKY', 'PARTNER_NO_MDN'];
 
 function tally(expected: Iterable<string>, emitted: string[]): EventTally {
 	const counts = new Map<string, number>();
 	for (const id of emitted) counts.set(id, (counts.get(id) ?? 0) + 1);
-	const result: EventTally = { expected: 0, emittedOnce: 0, missing: 0, duplicates: [...counts.values()].filter((c) => c > 1).length };
+	const result: EventTally = {
+		expected: 0,
+		emittedOnce: 0,
+		missing: 0,
+		duplicates: [...counts.values()].filter((c) => c > 1).length,
+	};
 	for (const id of expected) {
 		result.expected++;
 		const c = counts.get(id) ?? 0;
@@ -107,7 +123,12 @@ class SoakTrigger {
 	/** One poll; returns how many items it emitted (0 also when it failed). */
 	async poll(rethrow = false): Promise<number> {
 		try {
-			const result = await runPoll({ credentials: this.credentials, nodeType: TRIGGER_NODE_TYPE, staticData: this.staticData, parameters: this.parameters as never });
+			const result = await runPoll({
+				credentials: this.credentials,
+				nodeType: TRIGGER_NODE_TYPE,
+				staticData: this.staticData,
+				parameters: this.parameters as never,
+			});
 			for (const item of result.items ?? []) {
 				this.emitted.push(String(item.json.identifier ?? item.json.messageIdentifier));
 				await this.onItem?.(item);
@@ -115,9 +136,14 @@ class SoakTrigger {
 			return result.items?.length ?? 0;
 		} catch (error) {
 			this.report.failedPolls++;
-			const reason = (error as Error).message.replace(/<[^>]+>/g, '<id>').replace(/127\.0\.0\.1:\d+/g, 'host');
+			const reason = (error as Error).message
+				.replace(/<[^>]+>/g, '<id>')
+				.replace(/127\.0\.0\.1:\d+/g, 'host');
 			this.report.pollFailures[reason] = (this.report.pollFailures[reason] ?? 0) + 1;
-			this.errorTexts.push((error as Error).message, String((error as { description?: string }).description ?? ''));
+			this.errorTexts.push(
+				(error as Error).message,
+				String((error as { description?: string }).description ?? ''),
+			);
 			if (rethrow) throw error;
 			return 0;
 		}
@@ -128,11 +154,15 @@ class SoakTrigger {
 async function pollUntilQuiet(triggers: SoakTrigger[]): Promise<void> {
 	for (const trigger of triggers) {
 		let quiet = 0;
-		for (let round = 0; round < 2000 && quiet < 3; round++) quiet = (await trigger.poll()) > 0 ? 0 : quiet + 1;
+		for (let round = 0; round < 2000 && quiet < 3; round++)
+			quiet = (await trigger.poll()) > 0 ? 0 : quiet + 1;
 	}
 }
 
-function outboundBySubject(sandbox: Sandbox, prefix: string): Map<number, Array<{ id: string; box: string }>> {
+function outboundBySubject(
+	sandbox: Sandbox,
+	prefix: string,
+): Map<number, Array<{ id: string; box: string }>> {
 	const byNumber = new Map<number, Array<{ id: string; box: string }>>();
 	for (const m of sandbox.store.state.messages) {
 		const match = !m.incoming && new RegExp(`^${prefix}-(\\d+)$`).exec(m.subject);
@@ -144,13 +174,26 @@ function outboundBySubject(sandbox: Sandbox, prefix: string): Map<number, Array<
 	return byNumber;
 }
 
-export async function runSoak(options: { sends: number; inbound: number; seed?: number; say?: (line: string) => void }): Promise<SoakReport> {
+export async function runSoak(options: {
+	sends: number;
+	inbound: number;
+	seed?: number;
+	say?: (line: string) => void;
+}): Promise<SoakReport> {
 	const say = options.say ?? (() => {});
 	const started = Date.now();
-	const running = await startSandbox({ config: { deliveryDelayMs: 50, retryDelayMs: 50 }, faultSeed: options.seed ?? 7 });
+	const running = await startSandbox({
+		config: { deliveryDelayMs: 50, retryDelayMs: 50 },
+		faultSeed: options.seed ?? 7,
+	});
 	const sandbox = running.sandbox;
 	const credentials = new TestCredentialsHelper();
-	credentials.set(CREDENTIAL_ID, { authentication: 'password', username: SEED.username, password: SEED.password, baseUrl: running.url });
+	credentials.set(CREDENTIAL_ID, {
+		authentication: 'password',
+		username: SEED.username,
+		password: SEED.password,
+		baseUrl: running.url,
+	});
 	const errorTexts: string[] = [];
 	const waitedSends = Math.max(8, Math.round(options.sends / 10));
 	const report: SoakReport = {
@@ -182,11 +225,30 @@ export async function runSoak(options: { sends: number; inbound: number; seed?: 
 	};
 	try {
 		// Warm up the session and activate the outbound triggers, then turn the faults on: ~10 % of calls in all.
-		await runNode({ credentials, parameters: { resource: 'message', operation: 'getAll', folder: 'sent', returnAll: false, limit: 1 } });
+		await runNode({
+			credentials,
+			parameters: {
+				resource: 'message',
+				operation: 'getAll',
+				folder: 'sent',
+				returnAll: false,
+				limit: 1,
+			},
+		});
 		// A small cap, so that events wait for later polls (a larger one for the 1,000-message run, to keep it short).
 		const maxPerPoll = options.sends > 200 ? 25 : 5;
-		const sentTrigger = new SoakTrigger(credentials, { event: 'messageSent', options: { maxPerPoll, idsOnly: true } }, report, errorTexts);
-		const failedTrigger = new SoakTrigger(credentials, { event: 'messageFailed', options: { maxPerPoll, idsOnly: true } }, report, errorTexts);
+		const sentTrigger = new SoakTrigger(
+			credentials,
+			{ event: 'messageSent', options: { maxPerPoll, idsOnly: true } },
+			report,
+			errorTexts,
+		);
+		const failedTrigger = new SoakTrigger(
+			credentials,
+			{ event: 'messageFailed', options: { maxPerPoll, idsOnly: true } },
+			report,
+			errorTexts,
+		);
 		await sentTrigger.activate();
 		await failedTrigger.activate();
 		sandbox.stats.reset();
@@ -200,7 +262,8 @@ export async function runSoak(options: { sends: number; inbound: number; seed?: 
 			['submit', { kind: 'status', status: 500 }, 0.01, 'after'],
 			['file', { kind: 'status', status: 403, message: 'Request has expired' }, 0.02, 'before'],
 		];
-		for (const [route, action, rate, when] of rules) sandbox.faults.add({ route, action: action as never, rate, when });
+		for (const [route, action, rate, when] of rules)
+			sandbox.faults.add({ route, action: action as never, rate, when });
 
 		// ---- sends through the node: batches of 50 items, two executions at a time, Continue on Fail ----
 		say(`sending ${options.sends} messages through the node (two executions at a time) ...`);
@@ -209,8 +272,19 @@ export async function runSoak(options: { sends: number; inbound: number; seed?: 
 			const result = await runNode({
 				credentials,
 				continueOnFail: true,
-				items: batch.map((n) => ({ json: { n, partner: SEND_PARTNERS[n % SEND_PARTNERS.length] } })),
-				parameters: { resource: 'message', operation: 'send', station: SEED.station, partner: '={{ $json.partner }}', payload: 'text', text: '={{ "SOAK-" + $json.n }}', fileName: 'soak.edi', options: { subject: '={{ "soak-" + $json.n }}' } },
+				items: batch.map((n) => ({
+					json: { n, partner: SEND_PARTNERS[n % SEND_PARTNERS.length] },
+				})),
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					station: SEED.station,
+					partner: '={{ $json.partner }}',
+					payload: 'text',
+					text: '={{ "SOAK-" + $json.n }}',
+					fileName: 'soak.edi',
+					options: { subject: '={{ "soak-" + $json.n }}' },
+				},
 			});
 			if (result.error) throw result.error;
 			result.items.forEach((item, index) => {
@@ -222,8 +296,14 @@ export async function runSoak(options: { sends: number; inbound: number; seed?: 
 			});
 		};
 		for (let start = 0; start < options.sends; start += 100) {
-			const numbers = Array.from({ length: Math.min(100, options.sends - start) }, (_, k) => start + k);
-			await Promise.all([sendBatch(numbers.slice(0, 50)), ...(numbers.length > 50 ? [sendBatch(numbers.slice(50))] : [])]);
+			const numbers = Array.from(
+				{ length: Math.min(100, options.sends - start) },
+				(_, k) => start + k,
+			);
+			await Promise.all([
+				sendBatch(numbers.slice(0, 50)),
+				...(numbers.length > 50 ? [sendBatch(numbers.slice(50))] : []),
+			]);
 			await sentTrigger.poll();
 			await failedTrigger.poll();
 		}
@@ -241,7 +321,19 @@ export async function runSoak(options: { sends: number; inbound: number; seed?: 
 						continueOnFail: true,
 						settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 },
 						items: [{ json: { n } }],
-						parameters: { resource: 'message', operation: 'send', station: SEED.station, partner: WAIT_PARTNERS[n % WAIT_PARTNERS.length], payload: 'text', text: `SOAKWAIT-${n}`, fileName: 'wait.edi', waitForDelivery: true, waitTimeout: 30, pollInterval: 1, options: { subject: `soakwait-${n}` } },
+						parameters: {
+							resource: 'message',
+							operation: 'send',
+							station: SEED.station,
+							partner: WAIT_PARTNERS[n % WAIT_PARTNERS.length],
+							payload: 'text',
+							text: `SOAKWAIT-${n}`,
+							fileName: 'wait.edi',
+							waitForDelivery: true,
+							waitTimeout: 30,
+							pollInterval: 1,
+							options: { subject: `soakwait-${n}` },
+						},
 					});
 					if (result.error) throw result.error;
 					const json = result.items[0]?.json ?? {};
@@ -256,14 +348,40 @@ export async function runSoak(options: { sends: number; inbound: number; seed?: 
 		await pollUntilQuiet([sentTrigger, failedTrigger]);
 
 		// ---- inbound through two triggers at once, with late arrivals ----
-		say(`delivering ${options.inbound} inbound messages (a fifth of them late) and polling them with two triggers ...`);
+		say(
+			`delivering ${options.inbound} inbound messages (a fifth of them late) and polling them with two triggers ...`,
+		);
 		const expected = new Map<string, string>();
 		let attachmentsIdentical = 0;
-		const readFlag = new SoakTrigger(credentials, { event: 'messageReceived', trackBy: 'readFlag', options: { downloadAttachments: true, maxPerPoll: 100 } }, report, errorTexts, async (item) => {
-			const file = item.binary?.attachment_0;
-			if (file && expected.get(String(item.json.identifier)) === sha(await binaryDataService().getAsBuffer(file))) attachmentsIdentical++;
-		});
-		const tracked = new SoakTrigger(credentials, { event: 'messageReceived', trackBy: 'n8n', options: { idsOnly: true, maxPerPoll: 100, lookBackMinutes: 5 } }, report, errorTexts);
+		const readFlag = new SoakTrigger(
+			credentials,
+			{
+				event: 'messageReceived',
+				trackBy: 'readFlag',
+				options: { downloadAttachments: true, maxPerPoll: 100 },
+			},
+			report,
+			errorTexts,
+			async (item) => {
+				const file = item.binary?.attachment_0;
+				if (
+					file &&
+					expected.get(String(item.json.identifier)) ===
+						sha(await binaryDataService().getAsBuffer(file))
+				)
+					attachmentsIdentical++;
+			},
+		);
+		const tracked = new SoakTrigger(
+			credentials,
+			{
+				event: 'messageReceived',
+				trackBy: 'n8n',
+				options: { idsOnly: true, maxPerPoll: 100, lookBackMinutes: 5 },
+			},
+			report,
+			errorTexts,
+		);
 		await readFlag.activate();
 		await tracked.activate();
 		for (let round = 0; round < 1000 && expected.size < options.inbound; round++) {
@@ -272,7 +390,16 @@ export async function runSoak(options: { sends: number; inbound: number; seed?: 
 				const content = Buffer.concat([Buffer.from(`INBOUND-${expected.size}-`), randomBytes(512)]);
 				const late = Math.random() < 0.2;
 				if (late) report.lateArrivals++;
-				const [id] = await sandbox.deliverInbound({ station: SEED.station, partner: 'PARTNER_OK', subject: 'soak in', count: 1, timestamp: late ? Date.now() - 1000 - Math.floor(Math.random() * 119_000) : undefined, files: [{ name: `in-${expected.size}.bin`, contentType: 'application/octet-stream', content }] });
+				const [id] = await sandbox.deliverInbound({
+					station: SEED.station,
+					partner: 'PARTNER_OK',
+					subject: 'soak in',
+					count: 1,
+					timestamp: late ? Date.now() - 1000 - Math.floor(Math.random() * 119_000) : undefined,
+					files: [
+						{ name: `in-${expected.size}.bin`, contentType: 'application/octet-stream', content },
+					],
+				});
 				expected.set(id, sha(content));
 			}
 			await readFlag.poll();
@@ -299,12 +426,19 @@ export async function runSoak(options: { sends: number; inbound: number; seed?: 
 			const status = json.error ? 'error' : String(json.deliveryStatus);
 			report.waitedOutcomes[status] = (report.waitedOutcomes[status] ?? 0) + 1;
 			const box = copies[0]?.box;
-			if (['sent', 'failed', 'incomplete'].includes(status) && status !== box) report.waitedWrongOutcome++;
+			if (['sent', 'failed', 'incomplete'].includes(status) && status !== box)
+				report.waitedWrongOutcome++;
 			// `unknown`: the submit's answer was lost; it must not have been resent (copies ≤ 1, counted above).
 		}
 		const all = [...stored.values(), ...storedWaited.values()].flat();
-		report.sentEvents = tally(all.filter((m) => m.box === 'sent').map((m) => m.id), sentTrigger.emitted);
-		report.failedEvents = tally(all.filter((m) => m.box === 'failed').map((m) => m.id), failedTrigger.emitted);
+		report.sentEvents = tally(
+			all.filter((m) => m.box === 'sent').map((m) => m.id),
+			sentTrigger.emitted,
+		);
+		report.failedEvents = tally(
+			all.filter((m) => m.box === 'failed').map((m) => m.id),
+			failedTrigger.emitted,
+		);
 		report.inboundReadFlag = tally(expected.keys(), readFlag.emitted);
 		report.inboundTracked = tally(expected.keys(), tracked.emitted);
 		report.attachmentsIdentical = attachmentsIdentical;
@@ -315,7 +449,12 @@ export async function runSoak(options: { sends: number; inbound: number; seed?: 
 		report.passwordLogins = sandbox.stats.logins.password;
 		const session = credentials.get(CREDENTIAL_ID);
 		const secrets = [String(session.sessionToken), String(session.refreshToken), SEED.password];
-		report.secretsInErrors = errorTexts.filter((t) => secrets.some((s) => s && t.includes(s)) || /eyJ[\w-]{10,}\.[\w-]{10,}\./.test(t) || /X-Amz-Signature=[0-9a-f]{8}/.test(t)).length;
+		report.secretsInErrors = errorTexts.filter(
+			(t) =>
+				secrets.some((s) => s && t.includes(s)) ||
+				/eyJ[\w-]{10,}\.[\w-]{10,}\./.test(t) ||
+				/X-Amz-Signature=[0-9a-f]{8}/.test(t),
+		).length;
 		report.faultsFired = sandbox.faults.list().reduce((sum, rule) => sum + rule.fired, 0);
 		report.seconds = Math.round((Date.now() - started) / 1000);
 		return report;
@@ -330,8 +469,14 @@ export function soakProblems(report: SoakReport): string[] {
 	if (report.doubled || report.waitedDoubled) problems.push('a message was submitted twice');
 	if (report.silentlyDropped) problems.push('a send was lost without an error');
 	if (report.waitedWrongOutcome) problems.push('Wait for Delivery reported a wrong outcome');
-	for (const [name, t] of Object.entries({ sentEvents: report.sentEvents, failedEvents: report.failedEvents, inboundReadFlag: report.inboundReadFlag, inboundTracked: report.inboundTracked })) {
-		if (t.missing || t.duplicates || t.emittedOnce !== t.expected) problems.push(`${name}: ${t.missing} missing, ${t.duplicates} doubled of ${t.expected}`);
+	for (const [name, t] of Object.entries({
+		sentEvents: report.sentEvents,
+		failedEvents: report.failedEvents,
+		inboundReadFlag: report.inboundReadFlag,
+		inboundTracked: report.inboundTracked,
+	})) {
+		if (t.missing || t.duplicates || t.emittedOnce !== t.expected)
+			problems.push(`${name}: ${t.missing} missing, ${t.duplicates} doubled of ${t.expected}`);
 	}
 	if (report.attachmentsIdentical !== report.inbound) problems.push('an attachment differed');
 	if (report.secretsInErrors) problems.push('a secret reached an error text');

@@ -9,13 +9,27 @@ import { runSoak, soakProblems } from './soak';
 
 async function main(): Promise<void> {
 	await useFilesystemBinaryData();
-	const report = await runSoak({ sends: Number(process.env.SOAK_SENDS ?? 1000), inbound: Number(process.env.SOAK_INBOUND ?? 1000), say: (line) => process.stdout.write(`${line}\n`) });
-	for (const [key, value] of Object.entries(report)) process.stdout.write(`${key.padEnd(28)} ${typeof value === 'object' ? JSON.stringify(value, null, 1) : value}\n`);
+	const report = await runSoak({
+		sends: Number(process.env.SOAK_SENDS ?? 1000),
+		inbound: Number(process.env.SOAK_INBOUND ?? 1000),
+		say: (line) => process.stdout.write(`${line}\n`),
+	});
+	for (const [key, value] of Object.entries(report))
+		process.stdout.write(
+			`${key.padEnd(28)} ${typeof value === 'object' ? JSON.stringify(value, null, 1) : value}\n`,
+		);
 	const problems = soakProblems(report);
 	const ok = problems.length === 0;
 	mkdirSync(join(repoRoot(), 'bench-results'), { recursive: true });
-	writeFileSync(join(repoRoot(), 'bench-results', 'soak.json'), JSON.stringify({ date: new Date().toISOString(), ok, ...report }, null, 2));
-	process.stdout.write(ok ? 'soak: nothing lost, nothing doubled, outcomes true, files identical, no secrets in errors\n' : `soak: FAILED: ${problems.join('; ')}\n`);
+	writeFileSync(
+		join(repoRoot(), 'bench-results', 'soak.json'),
+		JSON.stringify({ date: new Date().toISOString(), ok, ...report }, null, 2),
+	);
+	process.stdout.write(
+		ok
+			? 'soak: nothing lost, nothing doubled, outcomes true, files identical, no secrets in errors\n'
+			: `soak: FAILED: ${problems.join('; ')}\n`,
+	);
 	process.exit(ok ? 0 : 1);
 }
 

@@ -13,7 +13,12 @@ import { sleep } from 'n8n-workflow';
 
 import { readFailure } from '../nodes/MftGateway/transport/failure';
 import { withRetries } from '../nodes/MftGateway/transport/retryPolicy';
-import { credentialSecrets, describeLoginFailure, normaliseBaseUrl, readTokens } from '../nodes/MftGateway/transport/session';
+import {
+	credentialSecrets,
+	describeLoginFailure,
+	normaliseBaseUrl,
+	readTokens,
+} from '../nodes/MftGateway/transport/session';
 
 /** One-way fingerprint of the login a stored token belongs to: changing any of these discards the token. */
 function sessionOwner(credentials: ICredentialDataDecryptedObject): string {
@@ -35,20 +40,49 @@ const expired = (session: IDataObject) => Number(session.sessionExpiresAt || 0) 
 
 /** Thrown instead of sending a request without a token: n8n answers a 401 by renewing the session and retrying. */
 function mustRenew(): Error {
-	return Object.assign(new Error('The MFT Gateway session must be renewed before this request'), { response: { status: 401 } });
+	return Object.assign(new Error('The MFT Gateway session must be renewed before this request'), {
+		response: { status: 401 },
+	});
 }
 
 /** Keeps a token the server still accepts, else refreshes (username/password) or logs in. */
-async function renewSession(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject, owner: string): Promise<IDataObject> {
+async function renewSession(
+	this: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+	owner: string,
+): Promise<IDataObject> {
 	const baseURL = normaliseBaseUrl(credentials.baseUrl);
 	// A redirect is not followed: it would carry the password, token secret or token to another host.
-	const post = (url: string, body: IDataObject) => this.helpers.httpRequest({ method: 'POST', baseURL, url, body, json: true, timeout: 30_000, disableFollowRedirect: true });
+	const post = (url: string, body: IDataObject) =>
+		this.helpers.httpRequest({
+			method: 'POST',
+			baseURL,
+			url,
+			body,
+			json: true,
+			timeout: 30_000,
+			disableFollowRedirect: true,
+		});
 	const ours = credentials.sessionOwner === owner;
 	const token = ours ? String(credentials.sessionToken ?? '') : '';
 	if (token && !expired(credentials)) {
 		try {
-			await this.helpers.httpRequest({ method: 'GET', baseURL, url: '/message/outbox/queued', qs: { service: 'as2', pageLength: 1 }, headers: { Authorization: token }, json: true, timeout: 30_000, disableFollowRedirect: true });
-			return { sessionToken: token, refreshToken: credentials.refreshToken ?? '', sessionExpiresAt: credentials.sessionExpiresAt, sessionOwner: owner };
+			await this.helpers.httpRequest({
+				method: 'GET',
+				baseURL,
+				url: '/message/outbox/queued',
+				qs: { service: 'as2', pageLength: 1 },
+				headers: { Authorization: token },
+				json: true,
+				timeout: 30_000,
+				disableFollowRedirect: true,
+			});
+			return {
+				sessionToken: token,
+				refreshToken: credentials.refreshToken ?? '',
+				sessionExpiresAt: credentials.sessionExpiresAt,
+				sessionOwner: owner,
+			};
 		} catch {
 			// Refused (or no answer): renew below.
 		}
@@ -56,8 +90,17 @@ async function renewSession(this: IHttpRequestHelper, credentials: ICredentialDa
 	const usePassword = credentials.authentication === 'password';
 	if (usePassword && ours && credentials.refreshToken) {
 		try {
-			const refreshed = readTokens(await post('/refresh-session', { username: credentials.username as string, refreshToken: credentials.refreshToken as string }));
-			return { ...refreshed, refreshToken: refreshed.refreshToken || (credentials.refreshToken as string), sessionOwner: owner };
+			const refreshed = readTokens(
+				await post('/refresh-session', {
+					username: credentials.username as string,
+					refreshToken: credentials.refreshToken as string,
+				}),
+			);
+			return {
+				...refreshed,
+				refreshToken: refreshed.refreshToken || (credentials.refreshToken as string),
+				sessionOwner: owner,
+			};
 		} catch {
 			// Refused (expired, rotated by another process, revoked): a full login below heals it.
 		}
@@ -78,7 +121,10 @@ async function renewSession(this: IHttpRequestHelper, credentials: ICredentialDa
 		sleep,
 	);
 	// A fresh error: the original one carries the request body (the password or token secret).
-	if (!login.ok) throw new Error(describeLoginFailure(login.failure, baseURL, usePassword, credentialSecrets(credentials)));
+	if (!login.ok)
+		throw new Error(
+			describeLoginFailure(login.failure, baseURL, usePassword, credentialSecrets(credentials)),
+		);
 	return { ...readTokens(login.value), sessionOwner: owner };
 }
 
@@ -89,7 +135,8 @@ export class MftGatewayApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/mftGateway.svg', dark: 'file:../icons/mftGateway.dark.svg' };
 
-	documentationUrl = 'https://aayutechnologies.com/docs/product/mft-gateway/integrations/rest-api-integration/';
+	documentationUrl =
+		'https://aayutechnologies.com/docs/product/mft-gateway/integrations/rest-api-integration/';
 
 	properties: INodeProperties[] = [
 		{
@@ -100,7 +147,8 @@ export class MftGatewayApi implements ICredentialType {
 				{
 					name: 'API Token',
 					value: 'apiToken',
-					description: 'Token ID and Token Secret created under Integrations → REST API (recommended)',
+					description:
+						'Token ID and Token Secret created under Integrations → REST API (recommended)',
 				},
 				{
 					name: 'Username & Password (Legacy)',
@@ -117,7 +165,8 @@ export class MftGatewayApi implements ICredentialType {
 			default: '',
 			required: true,
 			displayOptions: { show: { authentication: ['apiToken'] } },
-			description: 'The Token ID from the CSV file MFT Gateway downloaded when the API token was created',
+			description:
+				'The Token ID from the CSV file MFT Gateway downloaded when the API token was created',
 		},
 		{
 			displayName: 'Token Secret',
@@ -192,12 +241,16 @@ export class MftGatewayApi implements ICredentialType {
 	 * refresh (username/password). A token that has not expired is first checked with one cheap read, so a
 	 * caller that renews on any error (n8n's HTTP Request node) does not log in again for a 404.
 	 */
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
 		const owner = sessionOwner(credentials);
 		const inFlight = renewals.get(owner);
 		if (inFlight) return { ...(await inFlight) };
 		const newest = newestSessions.get(owner);
-		if (newest && !expired(newest) && newest.sessionToken !== credentials.sessionToken) return { ...newest };
+		if (newest && !expired(newest) && newest.sessionToken !== credentials.sessionToken)
+			return { ...newest };
 		const renewal = renewSession
 			.call(this, credentials, owner)
 			.then((session) => {
@@ -214,12 +267,18 @@ export class MftGatewayApi implements ICredentialType {
 	 * token never goes out bare: it is answered here as a 401, which makes n8n renew the session first.
 	 * Accepts n8n's current request options (`url`) and the legacy ones of the HTTP Request node (`uri`).
 	 */
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		const baseURL = normaliseBaseUrl(credentials.baseUrl);
 		const legacyUri = (requestOptions as { uri?: unknown }).uri;
 		const address = String(requestOptions.url ?? legacyUri ?? '');
 		const absolute = /^https?:\/\//i.test(address);
-		const options: IHttpRequestOptions = absolute || legacyUri !== undefined ? { ...requestOptions } : { ...requestOptions, baseURL: requestOptions.baseURL ?? baseURL };
+		const options: IHttpRequestOptions =
+			absolute || legacyUri !== undefined
+				? { ...requestOptions }
+				: { ...requestOptions, baseURL: requestOptions.baseURL ?? baseURL };
 		let target: URL;
 		try {
 			target = new URL(absolute ? address : (requestOptions.baseURL ?? baseURL));
@@ -227,8 +286,16 @@ export class MftGatewayApi implements ICredentialType {
 			return options;
 		}
 		if (target.origin !== new URL(baseURL).origin) return options;
-		if (!credentials.sessionToken || credentials.sessionOwner !== sessionOwner(credentials) || expired(credentials)) throw mustRenew();
-		options.headers = { ...requestOptions.headers, Authorization: credentials.sessionToken as string };
+		if (
+			!credentials.sessionToken ||
+			credentials.sessionOwner !== sessionOwner(credentials) ||
+			expired(credentials)
+		)
+			throw mustRenew();
+		options.headers = {
+			...requestOptions.headers,
+			Authorization: credentials.sessionToken as string,
+		};
 		return options;
 	}
 

@@ -42,13 +42,23 @@ function numberFlag(flags: Map<string, string>, name: string): number | undefine
 	return Number(value);
 }
 
-const MIME: Record<string, string> = { '.edi': 'application/edi-x12', '.x12': 'application/edi-x12', '.edifact': 'application/edifact', '.xml': 'application/xml', '.json': 'application/json', '.txt': 'text/plain', '.csv': 'text/csv', '.pdf': 'application/pdf' };
+const MIME: Record<string, string> = {
+	'.edi': 'application/edi-x12',
+	'.x12': 'application/edi-x12',
+	'.edifact': 'application/edifact',
+	'.xml': 'application/xml',
+	'.json': 'application/json',
+	'.txt': 'text/plain',
+	'.csv': 'text/csv',
+	'.pdf': 'application/pdf',
+};
 
 async function inbound(flags: Map<string, string>, files: string[]): Promise<void> {
 	const url = flags.get('url') ?? `http://127.0.0.1:${process.env.MFTG_SANDBOX_PORT ?? 8870}`;
 	const attachments = files.map((path) => ({
 		name: basename(path),
-		contentType: MIME[(/\.[^.]+$/.exec(path)?.[0] ?? '').toLowerCase()] ?? 'application/octet-stream',
+		contentType:
+			MIME[(/\.[^.]+$/.exec(path)?.[0] ?? '').toLowerCase()] ?? 'application/octet-stream',
 		base64: readFileSync(path).toString('base64'),
 	}));
 	const body = {
@@ -59,24 +69,40 @@ async function inbound(flags: Map<string, string>, files: string[]): Promise<voi
 		count: numberFlag(flags, 'count'),
 		attachments: attachments.length ? attachments : undefined,
 	};
-	const res = await fetch(`${url}/_sandbox/inbound`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).catch((error: Error) => fail(`Cannot reach the sandbox at ${url}: ${error.message}`));
+	const res = await fetch(`${url}/_sandbox/inbound`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify(body),
+	}).catch((error: Error) => fail(`Cannot reach the sandbox at ${url}: ${error.message}`));
 	const answer = (await res.json()) as { messages?: string[]; message?: string };
 	if (!res.ok) fail(`The sandbox refused: ${answer.message ?? res.status}`);
-	process.stdout.write(`Delivered ${answer.messages!.length} message(s) to the inbox:\n${answer.messages!.join('\n')}\n`);
+	process.stdout.write(
+		`Delivered ${answer.messages!.length} message(s) to the inbox:\n${answer.messages!.join('\n')}\n`,
+	);
 }
 
 async function serve(flags: Map<string, string>): Promise<void> {
 	const port = numberFlag(flags, 'port') ?? Number(process.env.MFTG_SANDBOX_PORT ?? 8870);
 	const config: Record<string, number> = {};
-	const map: Array<[string, string]> = [['token-ttl', 'tokenTtlSeconds'], ['presign-ttl', 'presignTtlSeconds'], ['delivery-delay-ms', 'deliveryDelayMs']];
+	const map: Array<[string, string]> = [
+		['token-ttl', 'tokenTtlSeconds'],
+		['presign-ttl', 'presignTtlSeconds'],
+		['delivery-delay-ms', 'deliveryDelayMs'],
+	];
 	for (const [flag, key] of map) {
 		const value = numberFlag(flags, flag);
 		if (value !== undefined) config[key] = value;
 	}
-	const running = await startSandbox({ port, filesPort: numberFlag(flags, 'files-port') ?? (port === 0 ? 0 : port + 1), dataDir: flags.get('data-dir'), config }).catch((error: Error) => fail(`Cannot start the sandbox: ${error.message}`));
+	const running = await startSandbox({
+		port,
+		filesPort: numberFlag(flags, 'files-port') ?? (port === 0 ? 0 : port + 1),
+		dataDir: flags.get('data-dir'),
+		config,
+	}).catch((error: Error) => fail(`Cannot start the sandbox: ${error.message}`));
 	running.sandbox.faults.baseLatencyMs = numberFlag(flags, 'latency-ms') ?? 0;
 	// Behind a proxy (the benchmark's TLS relay), pre-signed links must name the proxy.
-	if (flags.get('files-public-url')) running.sandbox.filesUrl = String(flags.get('files-public-url'));
+	if (flags.get('files-public-url'))
+		running.sandbox.filesUrl = String(flags.get('files-public-url'));
 	process.stdout.write(
 		[
 			`MFT Gateway sandbox listening on ${running.url} (files on ${running.filesUrl})`,
@@ -84,7 +110,9 @@ async function serve(flags: Map<string, string>): Promise<void> {
 			`  Username/password:  ${SEED.username} / ${SEED.password}`,
 			`  API token:          ID ${SEED.tokenId}, secret ${SEED.tokenSecret}`,
 			`  Station:            ${SEED.station}`,
-			`  Partners:           ${Object.entries(SEED.partners).map(([id, b]) => `${id} (${b})`).join(', ')}`,
+			`  Partners:           ${Object.entries(SEED.partners)
+				.map(([id, b]) => `${id} (${b})`)
+				.join(', ')}`,
 			`  State:              ${flags.get('data-dir') ? `kept in ${flags.get('data-dir')}` : 'in memory (use --data-dir to keep it)'}`,
 			`  Deliver a message:  npm run sandbox -- inbound --url ${running.url} path/to/file.edi`,
 			'Press Ctrl-C to stop.',

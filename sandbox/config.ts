@@ -44,7 +44,8 @@ export function mergeConfig(base: SandboxConfig, update: Record<string, unknown>
 	for (const [key, value] of Object.entries(update)) {
 		if (!(key in DEFAULT_CONFIG)) throw new Error(`Unknown config key: ${key}`);
 		if (key === 'tieOrder') {
-			if (value !== 'stable' && value !== 'shuffle' && value !== 'shuffleEachRequest') throw new Error('tieOrder must be "stable", "shuffle" or "shuffleEachRequest"');
+			if (value !== 'stable' && value !== 'shuffle' && value !== 'shuffleEachRequest')
+				throw new Error('tieOrder must be "stable", "shuffle" or "shuffleEachRequest"');
 			next.tieOrder = value;
 			continue;
 		}

@@ -1,7 +1,13 @@
 /** Faults on demand: per route, by script ("the next 2 calls fail with 503") or by seeded random rate. */
 
 export type FaultAction =
-	| { kind: 'status'; status: number; retryAfter?: number; message?: string; body?: 'json' | 'html' | 'empty' | 'echo' } // echo: the request's body and Authorization sent back, as some proxies do
+	| {
+			kind: 'status';
+			status: number;
+			retryAfter?: number;
+			message?: string;
+			body?: 'json' | 'html' | 'empty' | 'echo';
+	  } // echo: the request's body and Authorization sent back, as some proxies do
 	| { kind: 'arrive'; count: number } // before answering, `count` partner messages arrive in the inbox (lists shift between pages)
 	| { kind: 'drop' } // destroy the connection without an answer
 	| { kind: 'latency'; ms: number }
@@ -79,7 +85,11 @@ export class Faults {
 
 	/** Decides what happens to one call. Latency rules add up; the first firing terminal rule wins. */
 	decide(route: string, method: string): FaultDecision {
-		const decision: FaultDecision = { latencyMs: route === 'file' ? 0 : this.baseLatencyMs, arrivals: 0, when: 'before' };
+		const decision: FaultDecision = {
+			latencyMs: route === 'file' ? 0 : this.baseLatencyMs,
+			arrivals: 0,
+			when: 'before',
+		};
 		for (const rule of this.rules) {
 			if (rule.route !== '*' && rule.route !== route) continue;
 			if (rule.method && rule.method.toUpperCase() !== method) continue;
@@ -107,21 +117,39 @@ export class Faults {
 
 function validateRule(rule: FaultRule): void {
 	const problems: string[] = [];
-	if (typeof rule.route !== 'string' || rule.route === '') problems.push('route must be a route name or "*"');
+	if (typeof rule.route !== 'string' || rule.route === '')
+		problems.push('route must be a route name or "*"');
 	const kind = rule.action?.kind;
 	if (!['status', 'drop', 'latency', 'expireToken', 'arrive'].includes(kind)) {
 		problems.push('action.kind must be status, drop, latency, expireToken or arrive');
 	}
-	if (kind === 'arrive' && !(Number.isInteger((rule.action as { count: number }).count) && (rule.action as { count: number }).count > 0)) problems.push('action.count must be a positive integer');
+	if (
+		kind === 'arrive' &&
+		!(
+			Number.isInteger((rule.action as { count: number }).count) &&
+			(rule.action as { count: number }).count > 0
+		)
+	)
+		problems.push('action.count must be a positive integer');
 	if (kind === 'status') {
 		const status = (rule.action as { status: number }).status;
-		if (!Number.isInteger(status) || status < 400 || status > 599) problems.push('action.status must be 400..599');
+		if (!Number.isInteger(status) || status < 400 || status > 599)
+			problems.push('action.status must be 400..599');
 	}
-	if (kind === 'status' && !['json', 'html', 'empty', 'echo', undefined].includes((rule.action as { body?: string }).body)) problems.push('action.body must be json, html, empty or echo');
-	if (kind === 'latency' && !((rule.action as { ms: number }).ms >= 0)) problems.push('action.ms must be >= 0');
-	if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1)) problems.push('rate must be between 0 and 1');
-	if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times > 0)) problems.push('times must be a positive integer');
-	if (rule.skip !== undefined && !(Number.isInteger(rule.skip) && rule.skip >= 0)) problems.push('skip must be a whole number');
-	if (rule.when !== undefined && rule.when !== 'before' && rule.when !== 'after') problems.push('when must be before or after');
+	if (
+		kind === 'status' &&
+		!['json', 'html', 'empty', 'echo', undefined].includes((rule.action as { body?: string }).body)
+	)
+		problems.push('action.body must be json, html, empty or echo');
+	if (kind === 'latency' && !((rule.action as { ms: number }).ms >= 0))
+		problems.push('action.ms must be >= 0');
+	if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1))
+		problems.push('rate must be between 0 and 1');
+	if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times > 0))
+		problems.push('times must be a positive integer');
+	if (rule.skip !== undefined && !(Number.isInteger(rule.skip) && rule.skip >= 0))
+		problems.push('skip must be a whole number');
+	if (rule.when !== undefined && rule.when !== 'before' && rule.when !== 'after')
+		problems.push('when must be before or after');
 	if (problems.length) throw new Error(`Invalid fault rule: ${problems.join('; ')}`);
 }

@@ -51,7 +51,10 @@ export function tooLarge(limit: number): ApiError {
 }
 
 /** Parses a JSON object body; malformed JSON or a non-object is a 400 with a readable message. */
-export async function readJson(req: IncomingMessage, limit = 1024 * 1024): Promise<Record<string, unknown>> {
+export async function readJson(
+	req: IncomingMessage,
+	limit = 1024 * 1024,
+): Promise<Record<string, unknown>> {
 	const raw = await readBody(req, limit);
 	if (raw.length === 0) return {};
 	let parsed: unknown;
@@ -77,11 +80,25 @@ export function headerText(req: IncomingMessage, name: string): string | undefin
 	if (value === undefined) return undefined;
 	return value
 		.replace(/\?=\s+=\?/g, '?==?')
-		.replace(/=\?([\w-]+)\?([BQbq])\?([^?]*)\?=/g, (word, charset: string, encoding: string, text: string) => {
-			if (!/^utf-?8$/i.test(charset) && !/^(iso-8859-1|latin1|us-ascii)$/i.test(charset)) return word;
-			const bytes = encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64') : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
-			return bytes.toString(/^utf-?8$/i.test(charset) ? 'utf8' : 'latin1');
-		});
+		.replace(
+			/=\?([\w-]+)\?([BQbq])\?([^?]*)\?=/g,
+			(word, charset: string, encoding: string, text: string) => {
+				if (!/^utf-?8$/i.test(charset) && !/^(iso-8859-1|latin1|us-ascii)$/i.test(charset))
+					return word;
+				const bytes =
+					encoding.toUpperCase() === 'B'
+						? Buffer.from(text, 'base64')
+						: Buffer.from(
+								text
+									.replace(/_/g, ' ')
+									.replace(/=([0-9A-F]{2})/gi, (_, hex: string) =>
+										String.fromCharCode(parseInt(hex, 16)),
+									),
+								'latin1',
+							);
+				return bytes.toString(/^utf-?8$/i.test(charset) ? 'utf8' : 'latin1');
+			},
+		);
 }
 
 /** Boolean query flag: absent → default; `true`/`false` (any case) otherwise 400. */

@@ -19,7 +19,8 @@ export class Lifecycle {
 
 	/** Schedules every queued message (after a restart with a data directory, too). */
 	resume(): void {
-		for (const message of this.store.messagesIn(['queued'])) this.schedule(message, message.nextAttemptAt ?? Date.now());
+		for (const message of this.store.messagesIn(['queued']))
+			this.schedule(message, message.nextAttemptAt ?? Date.now());
 	}
 
 	enqueue(message: StoredMessage): void {
@@ -62,11 +63,15 @@ export class Lifecycle {
 		const behaviour = partner?.behaviour ?? 'accept';
 		const attemptNo = message.failures + 1;
 		if (behaviour === 'reject') return this.fail(message, 422, 'Received HTTP status code of 422');
-		if (behaviour === 'down' || (behaviour === 'flaky' && attemptNo <= this.config().flakyFailures)) {
+		if (
+			behaviour === 'down' ||
+			(behaviour === 'flaky' && attemptNo <= this.config().flakyFailures)
+		) {
 			message.failures++;
 			message.transportStatusReceived = 503;
 			message.failureReason = 'Received HTTP status code of 503';
-			if (message.failures >= this.config().maxAttempts) return this.fail(message, 503, message.failureReason);
+			if (message.failures >= this.config().maxAttempts)
+				return this.fail(message, 503, message.failureReason);
 			this.schedule(message, now + this.config().retryDelayMs);
 			return;
 		}
@@ -82,10 +87,22 @@ export class Lifecycle {
 		await this.deliver(message, partner, now);
 	}
 
-	private async deliver(message: StoredMessage, partner: StoredPartner | undefined, now: number): Promise<void> {
+	private async deliver(
+		message: StoredMessage,
+		partner: StoredPartner | undefined,
+		now: number,
+	): Promise<void> {
 		const signed = partner?.settings.requestSignedMDN !== false;
 		const disposition = 'automatic-action/MDN-sent-automatically; processed';
-		const mdn = buildMdn({ originalMessageId: message.identifier, reportingAs2Id: message.partner, recipientAs2Id: message.station, mic: message.mic, disposition, signed, receivedAt: now });
+		const mdn = buildMdn({
+			originalMessageId: message.identifier,
+			reportingAs2Id: message.partner,
+			recipientAs2Id: message.station,
+			mic: message.mic,
+			disposition,
+			signed,
+			receivedAt: now,
+		});
 		const rawKey = `AS2/raw-mdn/outgoing/${message.id}/mdn.raw`;
 		await this.store.writeFile(rawKey, mdn.raw);
 		const status = signed ? 'Received; MDN Signature Verified' : 'Received';
@@ -93,7 +110,18 @@ export class Lifecycle {
 		message.msgStatus = 'Sent';
 		message.mdnStatus = status;
 		message.failureReason = undefined;
-		message.mdn = { mdnId: mdn.mdnId, disposition, humanMessage: mdn.humanMessage, mic: message.mic, signed, incoming: true, status, statusCode: 2, timestamp: now + 5, rawKey };
+		message.mdn = {
+			mdnId: mdn.mdnId,
+			disposition,
+			humanMessage: mdn.humanMessage,
+			mic: message.mic,
+			signed,
+			incoming: true,
+			status,
+			statusCode: 2,
+			timestamp: now + 5,
+			rawKey,
+		};
 		this.store.changed();
 	}
 

@@ -61,7 +61,9 @@ export function buildMdn(input: MdnInput): { raw: Buffer; mdnId: string; humanMe
 	].join('\r\n');
 	if (!input.signed) return { raw: Buffer.from(report), mdnId, humanMessage };
 	const signedBoundary = `----=_Part_signed_${randomBytes(6).toString('hex')}`;
-	const placeholder = Buffer.from('sandbox placeholder signature: not a real PKCS#7 structure').toString('base64');
+	const placeholder = Buffer.from(
+		'sandbox placeholder signature: not a real PKCS#7 structure',
+	).toString('base64');
 	const signed = [
 		`Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary="${signedBoundary}"`,
 		'',

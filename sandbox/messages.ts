@@ -19,11 +19,20 @@ const safeSegment = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
 export class MessageFactory {
 	constructor(private readonly store: Store) {}
 
-	async outbound(station: string, partner: string, subject: string, contentType: string, files: IncomingFile[]): Promise<StoredMessage> {
+	async outbound(
+		station: string,
+		partner: string,
+		subject: string,
+		contentType: string,
+		files: IncomingFile[],
+	): Promise<StoredMessage> {
 		const number = this.store.nextNumber();
 		const now = Date.now();
 		const identifier = `<${number}.${now}@mftgateway.com>`;
-		const attachments = await this.saveFiles(`AS2/files/${safeSegment(station)}/${safeSegment(partner)}/outbox/${now}-${number}`, files);
+		const attachments = await this.saveFiles(
+			`AS2/files/${safeSegment(station)}/${safeSegment(partner)}/outbox/${now}-${number}`,
+			files,
+		);
 		const message: StoredMessage = {
 			id: number,
 			identifier,
@@ -41,21 +50,49 @@ export class MessageFactory {
 			transportStatusReceived: 0,
 			isRead: false,
 			mic: await this.mic(attachments),
-			transportHeaders: as2Headers({ from: station, to: partner, id: identifier, subject, userAgent: 'MFT Gateway', host: 'as2.partner.example' }),
+			transportHeaders: as2Headers({
+				from: station,
+				to: partner,
+				id: identifier,
+				subject,
+				userAgent: 'MFT Gateway',
+				host: 'as2.partner.example',
+			}),
 		};
 		this.store.addMessage(message);
 		return message;
 	}
 
 	/** A partner's message arriving at a station; the station answers with a signed MDN, as MFTG does. */
-	async inbound(opts: { station: string; partner: string; subject: string; messageId?: string; timestamp?: number; files: IncomingFile[] }): Promise<StoredMessage> {
+	async inbound(opts: {
+		station: string;
+		partner: string;
+		subject: string;
+		messageId?: string;
+		timestamp?: number;
+		files: IncomingFile[];
+	}): Promise<StoredMessage> {
 		const number = this.store.nextNumber();
 		const now = opts.timestamp ?? Date.now();
-		const identifier = opts.messageId ? normaliseId(opts.messageId) : `<${number}.${now}@${safeSegment(opts.partner).toLowerCase()}.as2.example>`;
-		if (this.store.findMessage(identifier, ['inbox'])) throw new Error(`A received message with id ${identifier} already exists`);
-		const attachments = await this.saveFiles(`AS2/files/${safeSegment(opts.station)}/${safeSegment(opts.partner)}/inbox/${now}-${number}`, opts.files);
+		const identifier = opts.messageId
+			? normaliseId(opts.messageId)
+			: `<${number}.${now}@${safeSegment(opts.partner).toLowerCase()}.as2.example>`;
+		if (this.store.findMessage(identifier, ['inbox']))
+			throw new Error(`A received message with id ${identifier} already exists`);
+		const attachments = await this.saveFiles(
+			`AS2/files/${safeSegment(opts.station)}/${safeSegment(opts.partner)}/inbox/${now}-${number}`,
+			opts.files,
+		);
 		const mic = await this.mic(attachments);
-		const mdn = buildMdn({ originalMessageId: identifier, reportingAs2Id: opts.station, recipientAs2Id: opts.partner, mic, disposition: 'automatic-action/MDN-sent-automatically; processed', signed: true, receivedAt: now });
+		const mdn = buildMdn({
+			originalMessageId: identifier,
+			reportingAs2Id: opts.station,
+			recipientAs2Id: opts.partner,
+			mic,
+			disposition: 'automatic-action/MDN-sent-automatically; processed',
+			signed: true,
+			receivedAt: now,
+		});
 		const rawKey = `AS2/raw-mdn/incoming/${number}/mdn.raw`;
 		await this.store.writeFile(rawKey, mdn.raw);
 		const message: StoredMessage = {
@@ -66,7 +103,10 @@ export class MessageFactory {
 			station: opts.station,
 			partner: opts.partner,
 			subject: opts.subject,
-			contentType: opts.files.length > 1 ? 'multipart/mixed' : opts.files[0]?.contentType ?? 'application/octet-stream',
+			contentType:
+				opts.files.length > 1
+					? 'multipart/mixed'
+					: (opts.files[0]?.contentType ?? 'application/octet-stream'),
 			attachments,
 			timestamp: now,
 			msgStatus: 'Received',
@@ -75,8 +115,26 @@ export class MessageFactory {
 			transportStatusReceived: 0,
 			isRead: false,
 			mic,
-			mdn: { mdnId: mdn.mdnId, disposition: 'automatic-action/MDN-sent-automatically; processed', humanMessage: mdn.humanMessage, mic, signed: true, incoming: false, status: 'Sent Signed MDN', statusCode: 1, timestamp: now + 1, rawKey },
-			transportHeaders: as2Headers({ from: opts.partner, to: opts.station, id: identifier, subject: opts.subject, userAgent: 'Partner AS2 Server (sandbox)', host: 'service.mftgateway.com' }),
+			mdn: {
+				mdnId: mdn.mdnId,
+				disposition: 'automatic-action/MDN-sent-automatically; processed',
+				humanMessage: mdn.humanMessage,
+				mic,
+				signed: true,
+				incoming: false,
+				status: 'Sent Signed MDN',
+				statusCode: 1,
+				timestamp: now + 1,
+				rawKey,
+			},
+			transportHeaders: as2Headers({
+				from: opts.partner,
+				to: opts.station,
+				id: identifier,
+				subject: opts.subject,
+				userAgent: 'Partner AS2 Server (sandbox)',
+				host: 'service.mftgateway.com',
+			}),
 		};
 		this.store.addMessage(message);
 		return message;
@@ -90,12 +148,14 @@ export class MessageFactory {
 			for (const file of files) {
 				const base = file.name.replace(/[/\\]/g, '_') || 'attachment';
 				let name = base;
-				for (let i = 2; used.has(name); i++) name = base.replace(/(\.[^.]*)?$/, (ext) => `-${i}${ext}`);
+				for (let i = 2; used.has(name); i++)
+					name = base.replace(/(\.[^.]*)?$/, (ext) => `-${i}${ext}`);
 				used.add(name);
 				const key = `${prefix}/${name}`;
 				saved.push({ name, contentType: file.contentType, size: 0, key });
 				saved[saved.length - 1].size = await this.store.writeFile(key, file.content);
-				if (saved[saved.length - 1].size === 0) throw new ApiError(400, `Attachment "${name}" is empty`);
+				if (saved[saved.length - 1].size === 0)
+					throw new ApiError(400, `Attachment "${name}" is empty`);
 			}
 		} catch (error) {
 			for (const attachment of saved) this.store.deleteFile(attachment.key);
@@ -115,7 +175,14 @@ export class MessageFactory {
 }
 
 /** The HTTP headers of the AS2 POST as MFT Gateway records them (`transportHeaders`). */
-function as2Headers(h: { from: string; to: string; id: string; subject: string; userAgent: string; host: string }): Record<string, string> {
+function as2Headers(h: {
+	from: string;
+	to: string;
+	id: string;
+	subject: string;
+	userAgent: string;
+	host: string;
+}): Record<string, string> {
 	return {
 		'AS2-From': h.from,
 		'AS2-To': h.to,
@@ -130,7 +197,8 @@ function as2Headers(h: { from: string; to: string; id: string; subject: string; 
 		'Content-Transfer-Encoding': 'binary',
 		'Content-Type': 'application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"',
 		'Disposition-Notification-To': `as2@${h.from.toLowerCase()}.example`,
-		'Disposition-Notification-Options': 'signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, sha-256',
+		'Disposition-Notification-Options':
+			'signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, sha-256',
 	};
 }
 

@@ -82,7 +82,13 @@ export interface StoredPartner {
 }
 
 export type CertType = 'STATION' | 'PARTNER' | 'HTTPS' | 'PARTNER_CHAIN' | 'HTTPS_CHAIN';
-export const CERT_TYPES: CertType[] = ['STATION', 'PARTNER', 'HTTPS', 'PARTNER_CHAIN', 'HTTPS_CHAIN'];
+export const CERT_TYPES: CertType[] = [
+	'STATION',
+	'PARTNER',
+	'HTTPS',
+	'PARTNER_CHAIN',
+	'HTTPS_CHAIN',
+];
 
 export interface StoredCertificate {
 	alias: string;

@@ -9,7 +9,8 @@ export interface MultipartPart {
 
 /** A header parameter; the RFC 5987 form (`filename*=UTF-8''…`) wins over the plain one, as RFC 6266 says. */
 function headerParam(value: string, name: string): string | undefined {
-	const pattern = (star: string) => new RegExp(`(?:^|;)\\s*${name}${star}=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;]*))`, 'i');
+	const pattern = (star: string) =>
+		new RegExp(`(?:^|;)\\s*${name}${star}=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;]*))`, 'i');
 	const match = pattern('\\*').exec(value) ?? pattern('').exec(value);
 	if (!match) return undefined;
 	const raw = match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2].trim();
@@ -21,7 +22,8 @@ function headerParam(value: string, name: string): string | undefined {
 /** Parses a buffered multipart/form-data body (RFC 7578). Malformed input is a 400. */
 export function parseMultipart(body: Buffer, contentType: string): MultipartPart[] {
 	const boundary = headerParam(contentType, 'boundary');
-	if (!boundary) throw new ApiError(400, 'Malformed multipart body: the Content-Type has no boundary');
+	if (!boundary)
+		throw new ApiError(400, 'Malformed multipart body: the Content-Type has no boundary');
 	const delimiter = Buffer.from(`--${boundary}`);
 	const parts: MultipartPart[] = [];
 	let pos = body.indexOf(delimiter);
@@ -29,14 +31,17 @@ export function parseMultipart(body: Buffer, contentType: string): MultipartPart
 	for (;;) {
 		pos += delimiter.length;
 		if (body.subarray(pos, pos + 2).toString() === '--') break;
-		if (body.subarray(pos, pos + 2).toString() !== '\r\n') throw new ApiError(400, 'Malformed multipart body');
+		if (body.subarray(pos, pos + 2).toString() !== '\r\n')
+			throw new ApiError(400, 'Malformed multipart body');
 		pos += 2;
 		const headerEnd = body.indexOf('\r\n\r\n', pos);
-		if (headerEnd < 0) throw new ApiError(400, 'Malformed multipart body: part headers not terminated');
+		if (headerEnd < 0)
+			throw new ApiError(400, 'Malformed multipart body: part headers not terminated');
 		const headers = new Map<string, string>();
 		for (const line of body.subarray(pos, headerEnd).toString('utf8').split('\r\n')) {
 			const colon = line.indexOf(':');
-			if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+			if (colon > 0)
+				headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
 		}
 		const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headerEnd + 4);
 		if (next < 0) throw new ApiError(400, 'Malformed multipart body: closing boundary not found');

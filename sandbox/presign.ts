@@ -14,7 +14,11 @@ export type PresignCheck =
 	| { ok: true; file: PresignedFile }
 	| { ok: false; status: 403 | 400; code: string; message: string };
 
-const amzDate = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const amzDate = (ms: number) =>
+	new Date(ms)
+		.toISOString()
+		.replace(/[-:]/g, '')
+		.replace(/\.\d{3}/, '');
 
 function parseAmzDate(value: string): number {
 	const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
@@ -40,16 +44,35 @@ export class Presigner {
 	}
 
 	/** Checks a request for a pre-signed file; refuses it the way S3 does. */
-	check(rawPath: string, query: URLSearchParams, hasAuthorizationHeader: boolean, now = Date.now()): PresignCheck {
+	check(
+		rawPath: string,
+		query: URLSearchParams,
+		hasAuthorizationHeader: boolean,
+		now = Date.now(),
+	): PresignCheck {
 		if (hasAuthorizationHeader) {
-			return { ok: false, status: 403, code: 'AccessDenied', message: 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified' };
+			return {
+				ok: false,
+				status: 403,
+				code: 'AccessDenied',
+				message:
+					'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified',
+			};
 		}
 		const signature = query.get('X-Amz-Signature') ?? '';
 		const unsigned = new URLSearchParams(query);
 		unsigned.delete('X-Amz-Signature');
 		const expected = Buffer.from(this.mac(rawPath, unsigned));
-		if (expected.length !== signature.length || !timingSafeEqual(expected, Buffer.from(signature))) {
-			return { ok: false, status: 403, code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided.' };
+		if (
+			expected.length !== signature.length ||
+			!timingSafeEqual(expected, Buffer.from(signature))
+		) {
+			return {
+				ok: false,
+				status: 403,
+				code: 'SignatureDoesNotMatch',
+				message: 'The request signature we calculated does not match the signature you provided.',
+			};
 		}
 		const issued = parseAmzDate(query.get('X-Amz-Date') ?? '');
 		const ttl = Number(query.get('X-Amz-Expires'));

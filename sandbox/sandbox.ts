@@ -69,7 +69,10 @@ export class Sandbox {
 		const api = this.signer.sign(username, 'api', this.config.tokenTtlSeconds);
 		this.issuedApiTokens.push(api.claims.jti);
 		if (this.issuedApiTokens.length > MAX_REVOKED) this.issuedApiTokens.shift();
-		const body: Record<string, unknown> = { apiToken: api.token, apiTokenExpiryIn: this.config.tokenTtlSeconds };
+		const body: Record<string, unknown> = {
+			apiToken: api.token,
+			apiTokenExpiryIn: this.config.tokenTtlSeconds,
+		};
 		// Refresh tokens need a username (POST /refresh-session), so API-token sessions get none.
 		if (via !== 'apiToken') {
 			const refresh = this.signer.sign(username, 'refresh', this.config.refreshTtlSeconds);
@@ -97,8 +100,13 @@ export class Sandbox {
 		const token = (authorization ?? '').replace(/^Bearer\s+/i, '').trim();
 		if (!token) throw new ApiError(401, 'Unauthorized');
 		const check = this.signer.verify(token, 'api');
-		if (!check.ok) throw new ApiError(401, check.reason === 'expired' ? 'The incoming token has expired' : 'Unauthorized');
-		if (this.store.state.revokedTokens.includes(check.claims.jti)) throw new ApiError(401, 'The incoming token has expired');
+		if (!check.ok)
+			throw new ApiError(
+				401,
+				check.reason === 'expired' ? 'The incoming token has expired' : 'Unauthorized',
+			);
+		if (this.store.state.revokedTokens.includes(check.claims.jti))
+			throw new ApiError(401, 'The incoming token has expired');
 		return check.claims.sub;
 	}
 
@@ -138,14 +146,29 @@ export class Sandbox {
 	 * Makes a partner "send" `count` messages to a station. With `timestamp`, they all get that timestamp, or
 	 * one `timestampStepMs` apart (messages that arrived over time).
 	 */
-	async deliverInbound(opts: { station: string; partner: string; subject: string; messageId?: string; timestamp?: number; timestampStepMs?: number; count: number; files: IncomingFile[] }): Promise<string[]> {
-		if (!this.store.state.stations.some((s) => s.as2Identifier === opts.station)) throw new ApiError(422, `Unable to find station with AS2 identifier: ${opts.station}`);
-		if (!this.store.state.partners.some((p) => p.as2Identifier === opts.partner)) throw new ApiError(422, `Unable to find partner with AS2 identifier: ${opts.partner}`);
-		if (opts.messageId && opts.count > 1) throw new ApiError(400, 'messageId can only be given for a single message (count 1)');
+	async deliverInbound(opts: {
+		station: string;
+		partner: string;
+		subject: string;
+		messageId?: string;
+		timestamp?: number;
+		timestampStepMs?: number;
+		count: number;
+		files: IncomingFile[];
+	}): Promise<string[]> {
+		if (!this.store.state.stations.some((s) => s.as2Identifier === opts.station))
+			throw new ApiError(422, `Unable to find station with AS2 identifier: ${opts.station}`);
+		if (!this.store.state.partners.some((p) => p.as2Identifier === opts.partner))
+			throw new ApiError(422, `Unable to find partner with AS2 identifier: ${opts.partner}`);
+		if (opts.messageId && opts.count > 1)
+			throw new ApiError(400, 'messageId can only be given for a single message (count 1)');
 		const ids: string[] = [];
 		for (let i = 0; i < opts.count; i++) {
 			try {
-				const timestamp = opts.timestamp === undefined ? undefined : opts.timestamp + i * (opts.timestampStepMs ?? 0);
+				const timestamp =
+					opts.timestamp === undefined
+						? undefined
+						: opts.timestamp + i * (opts.timestampStepMs ?? 0);
 				const message = await this.messages.inbound({ ...opts, timestamp, files: opts.files });
 				ids.push(message.identifier);
 			} catch (error) {
@@ -163,7 +186,19 @@ export class Sandbox {
 		const station = this.store.state.stations[0]?.as2Identifier;
 		const partner = this.store.state.partners[0]?.as2Identifier;
 		if (!station || !partner) return;
-		const ids = await this.deliverInbound({ station, partner, subject: 'arrived while paging', count, files: [{ name: 'arrival.edi', contentType: 'application/edi-x12', content: Buffer.from('ISA*00*ARRIVAL~') }] });
+		const ids = await this.deliverInbound({
+			station,
+			partner,
+			subject: 'arrived while paging',
+			count,
+			files: [
+				{
+					name: 'arrival.edi',
+					contentType: 'application/edi-x12',
+					content: Buffer.from('ISA*00*ARRIVAL~'),
+				},
+			],
+		});
 		this.arrived.push(...ids);
 	}
 

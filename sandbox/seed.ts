@@ -22,7 +22,13 @@ export const SEED = {
 
 const YEAR = 365 * 24 * 3600 * 1000;
 
-function certificate(alias: string, type: StoredCertificate['type'], cn: string, belongsTo: string[], issued: number): StoredCertificate {
+function certificate(
+	alias: string,
+	type: StoredCertificate['type'],
+	cn: string,
+	belongsTo: string[],
+	issued: number,
+): StoredCertificate {
 	const hex = Buffer.from(alias).toString('hex').slice(0, 32);
 	return {
 		alias,
@@ -31,7 +37,8 @@ function certificate(alias: string, type: StoredCertificate['type'], cn: string,
 		subjectCommonName: cn,
 		subjectDistinguishName: `CN=${cn}, O=Sandbox, C=US`,
 		issuerCommonName: type === 'HTTPS' ? 'Sandbox Root CA 1' : cn,
-		issuerDistinguishName: type === 'HTTPS' ? 'CN=Sandbox Root CA 1, O=Sandbox, C=US' : `CN=${cn}, O=Sandbox, C=US`,
+		issuerDistinguishName:
+			type === 'HTTPS' ? 'CN=Sandbox Root CA 1, O=Sandbox, C=US' : `CN=${cn}, O=Sandbox, C=US`,
 		validFrom: issued,
 		expiry: issued + 5 * YEAR,
 		belongsTo,
@@ -45,13 +52,33 @@ export function seedState(now = Date.UTC(2026, 0, 1)): SandboxState {
 		certificate('sandbox-https-root', 'HTTPS', 'Sandbox Root CA 1', [], now),
 	];
 	const partners = Object.entries(SEED.partners).map(([as2Identifier, behaviour]) => {
-		certificates.push(certificate(`${as2Identifier.toLowerCase()}-cert`, 'PARTNER', as2Identifier, [as2Identifier], now));
+		certificates.push(
+			certificate(
+				`${as2Identifier.toLowerCase()}-cert`,
+				'PARTNER',
+				as2Identifier,
+				[as2Identifier],
+				now,
+			),
+		);
 		return {
 			partnerId: n++,
-			name: as2Identifier.replace(/_/g, ' ').toLowerCase().replace(/\b\w/g, (c) => c.toUpperCase()),
+			name: as2Identifier
+				.replace(/_/g, ' ')
+				.toLowerCase()
+				.replace(/\b\w/g, (c) => c.toUpperCase()),
 			as2Identifier,
 			url: `https://as2.${as2Identifier.toLowerCase().replace(/_/g, '-')}.example/as2`,
-			settings: { encryptMessage: true, encryptionAlgorithm: 'AES256_CBC', signMessage: true, signatureAlgorithm: 'SHA256', requestMDN: true, requestSignedMDN: true, requestAsyncMDN: false, transmissionTimeout: 120 },
+			settings: {
+				encryptMessage: true,
+				encryptionAlgorithm: 'AES256_CBC',
+				signMessage: true,
+				signatureAlgorithm: 'SHA256',
+				requestMDN: true,
+				requestSignedMDN: true,
+				requestAsyncMDN: false,
+				transmissionTimeout: 120,
+			},
 			behaviour,
 			createdAt: now,
 			updatedAt: now,

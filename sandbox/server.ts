@@ -29,7 +29,10 @@ export interface RunningSandbox {
 	close(): Promise<void>;
 }
 
-function matchRoute(method: string, path: string): { route: Route; params: string[] } | 'wrongMethod' | undefined {
+function matchRoute(
+	method: string,
+	path: string,
+): { route: Route; params: string[] } | 'wrongMethod' | undefined {
 	let pathMatched = false;
 	for (const route of ROUTES) {
 		const m = route.path.exec(path);
@@ -47,7 +50,12 @@ function faultLabel(decision: FaultDecision): string | undefined {
 }
 
 /** Sends what a fault says instead of the real answer. */
-async function applyFault(decision: FaultDecision, sandbox: Sandbox, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function applyFault(
+	decision: FaultDecision,
+	sandbox: Sandbox,
+	req: IncomingMessage,
+	res: ServerResponse,
+): Promise<void> {
 	const action = decision.action;
 	if (!action) return;
 	if (action.kind === 'drop') {
@@ -59,69 +67,150 @@ async function applyFault(decision: FaultDecision, sandbox: Sandbox, req: Incomi
 		sendJson(res, 401, { message: 'The incoming token has expired' });
 		return;
 	}
-	const headers: Record<string, string> = action.retryAfter !== undefined ? { 'Retry-After': String(action.retryAfter) } : {};
-	const text = action.message ?? (action.status === 429 ? 'Too Many Requests' : action.status >= 500 ? 'Internal server error' : 'Request failed');
+	const headers: Record<string, string> =
+		action.retryAfter !== undefined ? { 'Retry-After': String(action.retryAfter) } : {};
+	const text =
+		action.message ??
+		(action.status === 429
+			? 'Too Many Requests'
+			: action.status >= 500
+				? 'Internal server error'
+				: 'Request failed');
 	if (action.body === 'echo') {
 		// A gateway or proxy that repeats the request in its error page: secrets must not get further.
 		const sent = req.readableEnded ? '' : (await readBody(req, 64 * 1024)).toString('utf8');
-		sendJson(res, action.status, { message: `${text}: request was ${sent || '(no body)'} with Authorization ${header(req, 'Authorization') ?? '(none)'}` }, headers);
+		sendJson(
+			res,
+			action.status,
+			{
+				message: `${text}: request was ${sent || '(no body)'} with Authorization ${header(req, 'Authorization') ?? '(none)'}`,
+			},
+			headers,
+		);
 	} else if (action.body === 'html' || action.body === 'empty') {
 		// What a proxy or load balancer in front of the API may answer.
-		const page = action.body === 'html' ? `<html><head><title>${action.status}</title></head><body><h1>${action.status} ${text}</h1></body></html>` : '';
-		res.writeHead(action.status, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(page), ...headers });
+		const page =
+			action.body === 'html'
+				? `<html><head><title>${action.status}</title></head><body><h1>${action.status} ${text}</h1></body></html>`
+				: '';
+		res.writeHead(action.status, {
+			'Content-Type': 'text/html',
+			'Content-Length': Buffer.byteLength(page),
+			...headers,
+		});
 		res.end(page);
 	} else sendJson(res, action.status, { message: text }, headers);
 }
 
-async function handleApi(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handleApi(
+	sandbox: Sandbox,
+	req: IncomingMessage,
+	res: ServerResponse,
+): Promise<void> {
 	const url = new URL(req.url ?? '/', 'http://sandbox');
 	const method = (req.method ?? 'GET').toUpperCase();
 	const found = matchRoute(method, url.pathname);
 	const routeName = typeof found === 'object' ? found.route.name : 'unknown';
 	let fault: string | undefined;
-	res.on('finish', () => sandbox.stats.record({ at: Date.now(), method, route: routeName, path: url.pathname, status: res.statusCode, authorization: req.headers.authorization !== undefined, fault }));
+	res.on('finish', () =>
+		sandbox.stats.record({
+			at: Date.now(),
+			method,
+			route: routeName,
+			path: url.pathname,
+			status: res.statusCode,
+			authorization: req.headers.authorization !== undefined,
+			fault,
+		}),
+	);
 	res.on('close', () => {
-		if (!res.writableFinished) sandbox.stats.record({ at: Date.now(), method, route: routeName, path: url.pathname, status: 0, authorization: req.headers.authorization !== undefined, fault });
+		if (!res.writableFinished)
+			sandbox.stats.record({
+				at: Date.now(),
+				method,
+				route: routeName,
+				path: url.pathname,
+				status: 0,
+				authorization: req.headers.authorization !== undefined,
+				fault,
+			});
 	});
 	try {
 		if (found === undefined) throw new ApiError(404, `No such endpoint: ${method} ${url.pathname}`);
-		if (found === 'wrongMethod') throw new ApiError(405, `Method ${method} is not allowed on ${url.pathname}`);
+		if (found === 'wrongMethod')
+			throw new ApiError(405, `Method ${method} is not allowed on ${url.pathname}`);
 		const { route, params } = found;
-		const decision = route.name === 'admin' ? { latencyMs: 0, arrivals: 0, when: 'before' as const } : sandbox.faults.decide(route.name, method);
+		const decision =
+			route.name === 'admin'
+				? { latencyMs: 0, arrivals: 0, when: 'before' as const }
+				: sandbox.faults.decide(route.name, method);
 		if (decision.latencyMs > 0) await sleep(decision.latencyMs);
 		if (decision.arrivals > 0) await sandbox.deliverArrivals(decision.arrivals);
-		if (decision.when === 'before' && (fault = faultLabel(decision))) return await applyFault(decision, sandbox, req, res);
+		if (decision.when === 'before' && (fault = faultLabel(decision)))
+			return await applyFault(decision, sandbox, req, res);
 		const username = route.auth ? sandbox.authenticate(header(req, 'Authorization')) : '';
-		const reply: Reply = await route.handle({ sandbox, req, query: url.searchParams, params, username });
-		if (decision.when === 'after' && (fault = faultLabel(decision))) return await applyFault(decision, sandbox, req, res);
+		const reply: Reply = await route.handle({
+			sandbox,
+			req,
+			query: url.searchParams,
+			params,
+			username,
+		});
+		if (decision.when === 'after' && (fault = faultLabel(decision)))
+			return await applyFault(decision, sandbox, req, res);
 		sendJson(res, reply.status, reply.body, reply.headers);
 	} catch (error) {
 		if (res.headersSent || res.destroyed) return;
 		if (error instanceof ApiError) return sendError(res, error);
-		process.stderr.write(`sandbox: ${method} ${url.pathname} failed: ${(error as Error).stack ?? String(error)}\n`);
+		process.stderr.write(
+			`sandbox: ${method} ${url.pathname} failed: ${(error as Error).stack ?? String(error)}\n`,
+		);
 		sendJson(res, 500, { message: 'Internal server error' });
 	}
 }
 
 /** The "S3" side: serves pre-signed URLs and refuses them as S3 does (XML errors). */
-async function handleFile(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handleFile(
+	sandbox: Sandbox,
+	req: IncomingMessage,
+	res: ServerResponse,
+): Promise<void> {
 	const url = new URL(req.url ?? '/', 'http://files');
 	const method = (req.method ?? 'GET').toUpperCase();
 	const hasAuthorization = req.headers.authorization !== undefined;
 	let fault: string | undefined;
-	res.on('close', () => sandbox.stats.record({ at: Date.now(), method, route: 'file', path: url.pathname, status: res.writableFinished ? res.statusCode : 0, authorization: hasAuthorization, fault }));
+	res.on('close', () =>
+		sandbox.stats.record({
+			at: Date.now(),
+			method,
+			route: 'file',
+			path: url.pathname,
+			status: res.writableFinished ? res.statusCode : 0,
+			authorization: hasAuthorization,
+			fault,
+		}),
+	);
 	const decision = sandbox.faults.decide('file', method);
 	if (decision.latencyMs > 0) await sleep(decision.latencyMs);
 	if ((fault = faultLabel(decision))) return await applyFault(decision, sandbox, req, res);
 	const refuse = (status: number, code: string, message: string) => {
 		const xml = s3ErrorXml(code, message);
-		res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) });
+		res.writeHead(status, {
+			'Content-Type': 'application/xml',
+			'Content-Length': Buffer.byteLength(xml),
+		});
 		res.end(xml);
 	};
-	if (method !== 'GET' && method !== 'HEAD') return refuse(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
+	if (method !== 'GET' && method !== 'HEAD')
+		return refuse(
+			405,
+			'MethodNotAllowed',
+			'The specified method is not allowed against this resource.',
+		);
 	const check = sandbox.checkPresigned(url.pathname, url.searchParams, hasAuthorization);
 	if (!check.ok) return refuse(check.status, check.code, check.message);
-	if (!sandbox.store.hasFile(check.file.key)) return refuse(404, 'NoSuchKey', 'The specified key does not exist.');
+	if (!sandbox.store.hasFile(check.file.key))
+		return refuse(404, 'NoSuchKey', 'The specified key does not exist.');
 	res.writeHead(200, {
 		'Content-Type': check.file.contentType,
 		'Content-Length': sandbox.store.fileSize(check.file.key),

@@ -20,7 +20,8 @@ export class Stats {
 
 	record(entry: RequestRecord): void {
 		this.requests.push(entry);
-		if (this.requests.length > MAX_RECORDS) this.requests.splice(0, this.requests.length - MAX_RECORDS);
+		if (this.requests.length > MAX_RECORDS)
+			this.requests.splice(0, this.requests.length - MAX_RECORDS);
 	}
 
 	/** Requests per route name, e.g. `{ list: 3, get: 250 }`. */
@@ -44,7 +45,9 @@ export class Stats {
 			logins: this.logins,
 			refreshes: this.refreshes,
 			rejectedLogins: this.rejectedLogins,
-			fileRequestsWithAuthorization: this.requests.filter((r) => r.route === 'file' && r.authorization).length,
+			fileRequestsWithAuthorization: this.requests.filter(
+				(r) => r.route === 'file' && r.authorization,
+			).length,
 			recent: this.requests.slice(-50),
 		};
 	}

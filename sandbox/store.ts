@@ -1,6 +1,18 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- the sandbox is dev-only tooling, not n8n node code */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+	createReadStream,
+	createWriteStream,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	statSync,
+	unlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -26,7 +38,10 @@ export class Store {
 		this.filesDir = join(root, 'files');
 		mkdirSync(this.filesDir, { recursive: true });
 		const statePath = dataDir && join(dataDir, 'state.json');
-		this.state = statePath && existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as SandboxState) : initial();
+		this.state =
+			statePath && existsSync(statePath)
+				? (JSON.parse(readFileSync(statePath, 'utf8')) as SandboxState)
+				: initial();
 		for (const message of this.state.messages) this.byIdentifier.set(message.identifier, message);
 		if (dataDir) this.flush();
 	}

@@ -24,9 +24,20 @@ export class TokenSigner {
 		return randomBytes(32).toString('hex');
 	}
 
-	sign(sub: string, kind: TokenKind, ttlSeconds: number, now = Date.now()): { token: string; claims: TokenClaims } {
+	sign(
+		sub: string,
+		kind: TokenKind,
+		ttlSeconds: number,
+		now = Date.now(),
+	): { token: string; claims: TokenClaims } {
 		const iat = Math.floor(now / 1000);
-		const claims: TokenClaims = { sub, kind, jti: randomBytes(9).toString('base64url'), iat, exp: iat + ttlSeconds };
+		const claims: TokenClaims = {
+			sub,
+			kind,
+			jti: randomBytes(9).toString('base64url'),
+			iat,
+			exp: iat + ttlSeconds,
+		};
 		const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
 		const body = b64url(JSON.stringify(claims));
 		return { token: `${head}.${body}.${this.mac(`${head}.${body}`)}`, claims };

@@ -27,10 +27,18 @@ async function main(): Promise<void> {
 	const install = ensureN8n(say);
 	if (install.installedNow) say(`n8n ${N8N_VERSION} installed in ${install.seconds} s.`);
 
-	const sandbox = await startSandbox({ port: sandboxPort, filesPort: sandboxPort + 1, dataDir: join(root, 'sandbox') }).catch((error: Error) => {
-		throw new Error(`Cannot start the sandbox on port ${sandboxPort} (${error.message}). Set MFTG_SANDBOX_PORT to a free port.`);
+	const sandbox = await startSandbox({
+		port: sandboxPort,
+		filesPort: sandboxPort + 1,
+		dataDir: join(root, 'sandbox'),
+	}).catch((error: Error) => {
+		throw new Error(
+			`Cannot start the sandbox on port ${sandboxPort} (${error.message}). Set MFTG_SANDBOX_PORT to a free port.`,
+		);
 	});
-	const instance = new N8nInstance(join(root, 'home'), n8nPort, { N8N_RESTRICT_FILE_ACCESS_TO: received });
+	const instance = new N8nInstance(join(root, 'home'), n8nPort, {
+		N8N_RESTRICT_FILE_ACCESS_TO: received,
+	});
 	let stopping = false;
 	const stop = async (code: number) => {
 		if (stopping) return;
@@ -46,14 +54,21 @@ async function main(): Promise<void> {
 		instance.installPackage();
 		// Import the credential and examples once per version of them (a re-import resets edits in n8n).
 		const examples = exampleFiles();
-		const fingerprint = createHash('sha256').update(sandbox.url).update(examples.map((f) => readFileSync(f, 'utf8')).join('\n')).digest('hex');
+		const fingerprint = createHash('sha256')
+			.update(sandbox.url)
+			.update(examples.map((f) => readFileSync(f, 'utf8')).join('\n'))
+			.digest('hex');
 		const marker = join(root, 'imported.sha256');
 		if (!existsSync(marker) || readFileSync(marker, 'utf8') !== fingerprint) {
 			say('Importing the sandbox credential and the example workflows ...');
 			// Example 2 writes received files here: the examples use /tmp/mftg-received, the demo keeps them beside its n8n home.
 			await importCredentialAndWorkflows(instance, sandbox.url, examples, (wf) => {
 				for (const node of wf.nodes as Array<{ parameters: Record<string, unknown> }>) {
-					if (typeof node.parameters.fileName === 'string') node.parameters.fileName = node.parameters.fileName.replace('/tmp/mftg-received', received);
+					if (typeof node.parameters.fileName === 'string')
+						node.parameters.fileName = node.parameters.fileName.replace(
+							'/tmp/mftg-received',
+							received,
+						);
 				}
 			});
 			writeFileSync(marker, fingerprint);
@@ -67,11 +82,19 @@ async function main(): Promise<void> {
 		return;
 	}
 	say('');
-	say(`n8n ${N8N_VERSION} with n8n-nodes-mft-gateway is ready (${Math.round((Date.now() - started) / 1000)} s):`);
+	say(
+		`n8n ${N8N_VERSION} with n8n-nodes-mft-gateway is ready (${Math.round((Date.now() - started) / 1000)} s):`,
+	);
 	say(`  Editor:      ${instance.url}   login ${OWNER.email} / ${OWNER.password}`);
-	say(`  Sandbox:     ${sandbox.url}   (the "MFT Gateway Sandbox" credential points here; station ${SEED.station}, partners PARTNER_OK, PARTNER_REJECTS, ...)`);
-	say('  Workflows:   "send a file and wait for its MDN" (run it), "save every received file", "alert on failed messages" (activate them)');
-	say(`  A partner sends you a file:   npm run sandbox -- inbound --url ${sandbox.url} path/to/file.edi`);
+	say(
+		`  Sandbox:     ${sandbox.url}   (the "MFT Gateway Sandbox" credential points here; station ${SEED.station}, partners PARTNER_OK, PARTNER_REJECTS, ...)`,
+	);
+	say(
+		'  Workflows:   "send a file and wait for its MDN" (run it), "save every received file", "alert on failed messages" (activate them)',
+	);
+	say(
+		`  A partner sends you a file:   npm run sandbox -- inbound --url ${sandbox.url} path/to/file.edi`,
+	);
 	say(`  Received files are written to ${received}`);
 	say('Press Ctrl-C to stop n8n and the sandbox.');
 }

@@ -27,47 +27,146 @@ async function main(): Promise<void> {
 	await useFilesystemBinaryData();
 	const running = await startSandbox({ config: { deliveryDelayMs: 800, retryDelayMs: 300 } });
 	const credentials = new TestCredentialsHelper();
-	credentials.set(CREDENTIAL_ID, { authentication: 'apiToken', tokenId: SEED.tokenId, tokenSecret: SEED.tokenSecret, baseUrl: running.url });
-	say(`MFT Gateway sandbox on ${running.url} (station ${SEED.station}); running workflows through n8n-core ...\n`);
+	credentials.set(CREDENTIAL_ID, {
+		authentication: 'apiToken',
+		tokenId: SEED.tokenId,
+		tokenSecret: SEED.tokenSecret,
+		baseUrl: running.url,
+	});
+	say(
+		`MFT Gateway sandbox on ${running.url} (station ${SEED.station}); running workflows through n8n-core ...\n`,
+	);
 	try {
 		say('1. Send an X12 850 purchase order to PARTNER_OK and wait for its MDN');
 		const send = await runChain(
 			[
-				{ name: 'Send PO', parameters: { resource: 'message', operation: 'send', station: SEED.station, partner: 'PARTNER_OK', payload: 'text', text: X12_850, fileName: 'PO-4711.x12', waitForDelivery: true, waitTimeout: 30, pollInterval: 0.5, options: { subject: 'PO 4711' } } },
-				{ name: 'Get MDN', parameters: { resource: 'mdn', operation: 'get', box: 'outbox', messageId: '={{ $json.messageIdentifier }}', binaryPropertyName: 'mdn' } },
+				{
+					name: 'Send PO',
+					parameters: {
+						resource: 'message',
+						operation: 'send',
+						station: SEED.station,
+						partner: 'PARTNER_OK',
+						payload: 'text',
+						text: X12_850,
+						fileName: 'PO-4711.x12',
+						waitForDelivery: true,
+						waitTimeout: 30,
+						pollInterval: 0.5,
+						options: { subject: 'PO 4711' },
+					},
+				},
+				{
+					name: 'Get MDN',
+					parameters: {
+						resource: 'mdn',
+						operation: 'get',
+						box: 'outbox',
+						messageId: '={{ $json.messageIdentifier }}',
+						binaryPropertyName: 'mdn',
+					},
+				},
 			],
 			{ credentials },
 		);
 		if (send.error) throw send.error;
 		const sent = send.outputs['Send PO'][0].json;
 		const mdn = send.outputs['Get MDN'][0].json;
-		say(`   message ${sent.messageIdentifier}: ${sent.deliveryStatus} (${(sent.mdn as IDataObject).status})`);
-		say(`   MDN: ${(mdn.disposition as IDataObject).raw}; MIC ${(mdn.receivedContentMic as IDataObject).digest} (${sent.micMatches ? 'matches' : 'DOES NOT match'} what was sent)\n`);
+		say(
+			`   message ${sent.messageIdentifier}: ${sent.deliveryStatus} (${(sent.mdn as IDataObject).status})`,
+		);
+		say(
+			`   MDN: ${(mdn.disposition as IDataObject).raw}; MIC ${(mdn.receivedContentMic as IDataObject).digest} (${sent.micMatches ? 'matches' : 'DOES NOT match'} what was sent)\n`,
+		);
 
 		say('2. A partner sends two files; list unread inbox messages and download their attachments');
-		await running.sandbox.deliverInbound({ station: SEED.station, partner: 'PARTNER_OK', subject: 'Invoice 9001', count: 1, files: [{ name: 'INV-9001.x12', contentType: 'application/edi-x12', content: Buffer.from('ISA*00*~ST*810*0001~') }, { name: 'INV-9001.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-1.4 sandbox') }] });
+		await running.sandbox.deliverInbound({
+			station: SEED.station,
+			partner: 'PARTNER_OK',
+			subject: 'Invoice 9001',
+			count: 1,
+			files: [
+				{
+					name: 'INV-9001.x12',
+					contentType: 'application/edi-x12',
+					content: Buffer.from('ISA*00*~ST*810*0001~'),
+				},
+				{
+					name: 'INV-9001.pdf',
+					contentType: 'application/pdf',
+					content: Buffer.from('%PDF-1.4 sandbox'),
+				},
+			],
+		});
 		const inbox = await runChain(
 			[
-				{ name: 'New messages', parameters: { resource: 'message', operation: 'getAll', folder: 'inbox', returnAll: true, options: { includeDetails: true, markAsRead: true } } },
-				{ name: 'Download files', parameters: { resource: 'attachment', operation: 'getAll', box: 'inbox', messageId: '={{ $json.identifier }}', output: 'binary', binaryMode: 'separate', binaryPropertyName: 'data' } },
+				{
+					name: 'New messages',
+					parameters: {
+						resource: 'message',
+						operation: 'getAll',
+						folder: 'inbox',
+						returnAll: true,
+						options: { includeDetails: true, markAsRead: true },
+					},
+				},
+				{
+					name: 'Download files',
+					parameters: {
+						resource: 'attachment',
+						operation: 'getAll',
+						box: 'inbox',
+						messageId: '={{ $json.identifier }}',
+						output: 'binary',
+						binaryMode: 'separate',
+						binaryPropertyName: 'data',
+					},
+				},
 			],
 			{ credentials },
 		);
 		if (inbox.error) throw inbox.error;
-		for (const message of inbox.outputs['New messages']) say(`   received ${message.json.identifier} from ${message.json.senderIdentifier}: "${message.json.subject}"`);
+		for (const message of inbox.outputs['New messages'])
+			say(
+				`   received ${message.json.identifier} from ${message.json.senderIdentifier}: "${message.json.subject}"`,
+			);
 		for (const file of inbox.outputs['Download files']) {
 			const bytes = await binaryBytes(file.binary!.data);
 			say(`   file ${file.json.name} (${file.binary!.data.mimeType}, ${bytes.length} bytes)`);
 		}
 		say();
 
-		say('3. Send to a partner that rejects messages: the failure comes back as an item (Continue on Fail)');
-		const failed = await runChain([{ name: 'Send', continueOnFail: true, parameters: { resource: 'message', operation: 'send', station: SEED.station, partner: 'PARTNER_REJECTS', payload: 'text', text: X12_850, fileName: 'PO-4712.x12', waitForDelivery: true, waitTimeout: 30, pollInterval: 0.5 } }], { credentials });
+		say(
+			'3. Send to a partner that rejects messages: the failure comes back as an item (Continue on Fail)',
+		);
+		const failed = await runChain(
+			[
+				{
+					name: 'Send',
+					continueOnFail: true,
+					parameters: {
+						resource: 'message',
+						operation: 'send',
+						station: SEED.station,
+						partner: 'PARTNER_REJECTS',
+						payload: 'text',
+						text: X12_850,
+						fileName: 'PO-4712.x12',
+						waitForDelivery: true,
+						waitTimeout: 30,
+						pollInterval: 0.5,
+					},
+				},
+			],
+			{ credentials },
+		);
 		say(`   ${failed.outputs.Send[0].json.error}\n`);
 
 		const stats = running.sandbox.stats;
 		say(`Done: ${stats.requests.length} API and file requests, ${stats.logins.apiToken} login.`);
-		say('Next: `npm run sandbox` keeps a sandbox running for your own n8n; `npm test` runs the tests.');
+		say(
+			'Next: `npm run sandbox` keeps a sandbox running for your own n8n; `npm test` runs the tests.',
+		);
 	} finally {
 		await running.close();
 	}

@@ -5,9 +5,21 @@ const { existsSync, readFileSync, rmSync } = require('node:fs');
 
 const resultsFile = 'build/jest-results.json';
 rmSync(resultsFile, { force: true });
-const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '--runInBand', '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)], { stdio: 'inherit' });
+const jest = spawnSync(
+	process.execPath,
+	[
+		require.resolve('jest/bin/jest'),
+		'--runInBand',
+		'--json',
+		`--outputFile=${resultsFile}`,
+		...process.argv.slice(2),
+	],
+	{ stdio: 'inherit' },
+);
 if (existsSync(resultsFile)) {
 	const r = JSON.parse(readFileSync(resultsFile, 'utf8'));
-	process.stdout.write(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped\n`);
+	process.stdout.write(
+		`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped\n`,
+	);
 }
 process.exit(jest.status ?? 1);

@@ -8,7 +8,9 @@ test('soak: 100 sends, 10 waited sends and 100 inbound messages under ~10 % faul
 
 	expect(report.faultsFired).toBeGreaterThan(10);
 	expect(soakProblems(report)).toEqual([]);
-	expect(report.sentOk + report.reportedFailedNotStored + report.reportedUncertainButStored).toBe(100);
+	expect(report.sentOk + report.reportedFailedNotStored + report.reportedUncertainButStored).toBe(
+		100,
+	);
 	expect(report.sentEvents.expected).toBeGreaterThan(50);
 	expect(report.failedEvents.expected).toBeGreaterThan(5);
 	expect(report.lateArrivals).toBeGreaterThan(5);

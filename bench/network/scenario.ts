@@ -31,7 +31,8 @@ export interface NetworkRow {
 	detail: string;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values: number[]) =>
+	[...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function freePort(): Promise<number> {
 	const server = createServer();
@@ -49,17 +50,59 @@ interface Stage {
 }
 
 /** A sandbox in its own process, its API and file host each behind a TLS proxy with the given RTT. */
-async function stage(rttMs: number, tls: SecureVersion, certificate: Certificate, inbound: number): Promise<Stage> {
-	const [apiPort, filesPort, filesProxyPort] = [await freePort(), await freePort(), await freePort()];
-	const child = spawn(process.execPath, [join(repoRoot(), 'build', 'sandbox', 'cli.js'), '--port', String(apiPort), '--files-port', String(filesPort), '--delivery-delay-ms', '200', '--files-public-url', `https://127.0.0.1:${filesProxyPort}`], { stdio: 'ignore' });
+async function stage(
+	rttMs: number,
+	tls: SecureVersion,
+	certificate: Certificate,
+	inbound: number,
+): Promise<Stage> {
+	const [apiPort, filesPort, filesProxyPort] = [
+		await freePort(),
+		await freePort(),
+		await freePort(),
+	];
+	const child = spawn(
+		process.execPath,
+		[
+			join(repoRoot(), 'build', 'sandbox', 'cli.js'),
+			'--port',
+			String(apiPort),
+			'--files-port',
+			String(filesPort),
+			'--delivery-delay-ms',
+			'200',
+			'--files-public-url',
+			`https://127.0.0.1:${filesProxyPort}`,
+		],
+		{ stdio: 'ignore' },
+	);
 	const adminUrl = `http://127.0.0.1:${apiPort}`;
-	for (let i = 0; !(await fetch(`${adminUrl}/_sandbox/stats`).then(() => true, () => false)); i++) {
+	for (
+		let i = 0;
+		!(await fetch(`${adminUrl}/_sandbox/stats`).then(
+			() => true,
+			() => false,
+		));
+		i++
+	) {
 		if (i > 100) throw new Error('the sandbox did not start');
 		await sleep(100);
 	}
-	if (inbound) await new SandboxClient(adminUrl).inbound({ count: inbound, subject: 'bench', timestamp: Date.now() - 7200_000, timestampStepMs: 1 });
+	if (inbound)
+		await new SandboxClient(adminUrl).inbound({
+			count: inbound,
+			subject: 'bench',
+			timestamp: Date.now() - 7200_000,
+			timestampStepMs: 1,
+		});
 	const api = await startTlsProxy({ targetPort: apiPort, rttMs, tls, certificate });
-	const files = await startTlsProxy({ targetPort: filesPort, rttMs, tls, certificate, port: filesProxyPort });
+	const files = await startTlsProxy({
+		targetPort: filesPort,
+		rttMs,
+		tls,
+		certificate,
+		port: filesProxyPort,
+	});
 	return {
 		apiUrl: api.url,
 		adminUrl,
@@ -72,9 +115,22 @@ async function stage(rttMs: number, tls: SecureVersion, certificate: Certificate
 }
 
 /** Runs one side in its own process; the proxy counters are zeroed once it has warmed up. */
-async function runWorker(task: WorkerTask, caFile: string, proxies: RunningProxy[]): Promise<{ times: number[]; detail: string; connections: number; handshakes: number }> {
-	const child = fork(join(repoRoot(), 'build', 'bench', 'network', 'networkWorker.js'), [JSON.stringify(task)], { env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile }, execArgv: ['--no-deprecation'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-	const total = (key: 'connections' | 'handshakes') => proxies.reduce((sum, p) => sum + p.stats[key], 0);
+async function runWorker(
+	task: WorkerTask,
+	caFile: string,
+	proxies: RunningProxy[],
+): Promise<{ times: number[]; detail: string; connections: number; handshakes: number }> {
+	const child = fork(
+		join(repoRoot(), 'build', 'bench', 'network', 'networkWorker.js'),
+		[JSON.stringify(task)],
+		{
+			env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
+			execArgv: ['--no-deprecation'],
+			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+		},
+	);
+	const total = (key: 'connections' | 'handshakes') =>
+		proxies.reduce((sum, p) => sum + p.stats[key], 0);
 	const counted = { connections: 0, handshakes: 0 };
 	let atStart = { connections: 0, handshakes: 0 };
 	return await new Promise((resolve, reject) => {
@@ -84,16 +140,32 @@ async function runWorker(task: WorkerTask, caFile: string, proxies: RunningProxy
 				// Only the timed parts count (not the warm-up, nor a trigger's activation poll before each round).
 				const now = { connections: total('connections'), handshakes: total('handshakes') };
 				if (message.mark === 'start') atStart = now;
-				else for (const key of ['connections', 'handshakes'] as const) counted[key] += now[key] - atStart[key];
+				else
+					for (const key of ['connections', 'handshakes'] as const)
+						counted[key] += now[key] - atStart[key];
 				return void child.send('go');
 			}
-			resolve({ ...message, connections: counted.connections / task.runs, handshakes: counted.handshakes / task.runs });
+			resolve({
+				...message,
+				connections: counted.connections / task.runs,
+				handshakes: counted.handshakes / task.runs,
+			});
 		});
-		child.on('exit', (code) => (code === 0 ? undefined : reject(new Error(`${task.side} ${task.scenario} worker exited with ${code}`))));
+		child.on('exit', (code) =>
+			code === 0
+				? undefined
+				: reject(new Error(`${task.side} ${task.scenario} worker exited with ${code}`)),
+		);
 	});
 }
 
-export async function measureRealNetwork(options: { runs: number; rtts: number[]; tlsVersions: SecureVersion[]; scenarios?: NetworkScenario[]; say: (line: string) => void }): Promise<NetworkRow[]> {
+export async function measureRealNetwork(options: {
+	runs: number;
+	rtts: number[];
+	tlsVersions: SecureVersion[];
+	scenarios?: NetworkScenario[];
+	say: (line: string) => void;
+}): Promise<NetworkRow[]> {
 	const certificate = makeCertificate();
 	const dir = mkdtempSync(join(tmpdir(), 'mftg-tls-'));
 	const caFile = join(dir, 'ca.pem');
@@ -110,12 +182,35 @@ export async function measureRealNetwork(options: { runs: number; rtts: number[]
 					['freshConnections', 'https', 0],
 					['keepAlive', 'https', 0],
 				];
-				for (const [scenario, side, inbound] of plan.filter(([s]) => !options.scenarios || options.scenarios.includes(s))) {
+				for (const [scenario, side, inbound] of plan.filter(
+					([s]) => !options.scenarios || options.scenarios.includes(s),
+				)) {
 					options.say(`   ${tls}, RTT ${rttMs} ms: ${scenario} (${side}) ...`);
 					const where = await stage(rttMs, tls, certificate, inbound);
 					try {
-						const result = await runWorker({ scenario, side, apiUrl: where.apiUrl, adminUrl: where.adminUrl, runs: options.runs, newMessages: 50 }, caFile, where.proxies);
-						rows.push({ scenario, side, rttMs, tls, medianMs: median(result.times), times: result.times, connections: result.connections, handshakes: result.handshakes, detail: result.detail });
+						const result = await runWorker(
+							{
+								scenario,
+								side,
+								apiUrl: where.apiUrl,
+								adminUrl: where.adminUrl,
+								runs: options.runs,
+								newMessages: 50,
+							},
+							caFile,
+							where.proxies,
+						);
+						rows.push({
+							scenario,
+							side,
+							rttMs,
+							tls,
+							medianMs: median(result.times),
+							times: result.times,
+							connections: result.connections,
+							handshakes: result.handshakes,
+							detail: result.detail,
+						});
 					} finally {
 						await where.stop();
 					}

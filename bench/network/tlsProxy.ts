@@ -8,7 +8,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import {
+	createConnection,
+	createServer,
+	type AddressInfo,
+	type Server,
+	type Socket,
+} from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type SecureVersion } from 'node:tls';
@@ -22,8 +28,33 @@ export interface Certificate {
 export function makeCertificate(): Certificate {
 	const dir = mkdtempSync(join(tmpdir(), 'mftg-cert-'));
 	try {
-		execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-		return { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
+		execFileSync(
+			'openssl',
+			[
+				'req',
+				'-x509',
+				'-newkey',
+				'ec',
+				'-pkeyopt',
+				'ec_paramgen_curve:prime256v1',
+				'-nodes',
+				'-days',
+				'1',
+				'-subj',
+				'/CN=127.0.0.1',
+				'-addext',
+				'subjectAltName=IP:127.0.0.1,DNS:localhost',
+				'-keyout',
+				join(dir, 'key.pem'),
+				'-out',
+				join(dir, 'cert.pem'),
+			],
+			{ stdio: 'ignore' },
+		);
+		return {
+			cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+			key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+		};
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
@@ -76,7 +107,13 @@ const listen = (server: Server, port = 0) =>
 	});
 
 /** `port`: where to listen (0 = any free port). */
-export async function startTlsProxy(options: { targetPort: number; rttMs: number; tls: SecureVersion; certificate: Certificate; port?: number }): Promise<RunningProxy> {
+export async function startTlsProxy(options: {
+	targetPort: number;
+	rttMs: number;
+	tls: SecureVersion;
+	certificate: Certificate;
+	port?: number;
+}): Promise<RunningProxy> {
 	const stats: ProxyStats = { connections: 0, handshakes: 0 };
 	const sockets = new Set<Socket>();
 	const track = (socket: Socket) => {
@@ -85,13 +122,16 @@ export async function startTlsProxy(options: { targetPort: number; rttMs: number
 		socket.on('error', () => socket.destroy());
 		return socket;
 	};
-	const tlsServer = createTlsServer({ ...options.certificate, minVersion: options.tls, maxVersion: options.tls }, (clear) => {
-		stats.handshakes++;
-		const upstream = track(createConnection(options.targetPort, '127.0.0.1'));
-		track(clear as unknown as Socket);
-		clear.pipe(upstream);
-		upstream.pipe(clear);
-	});
+	const tlsServer = createTlsServer(
+		{ ...options.certificate, minVersion: options.tls, maxVersion: options.tls },
+		(clear) => {
+			stats.handshakes++;
+			const upstream = track(createConnection(options.targetPort, '127.0.0.1'));
+			track(clear as unknown as Socket);
+			clear.pipe(upstream);
+			upstream.pipe(clear);
+		},
+	);
 	tlsServer.on('tlsClientError', () => {});
 	const tlsPort = await listen(tlsServer as unknown as Server);
 	const half = options.rttMs / 2;
@@ -108,7 +148,10 @@ export async function startTlsProxy(options: { targetPort: number; rttMs: number
 		stats,
 		close: async () => {
 			for (const socket of sockets) socket.destroy();
-			await Promise.all([new Promise((resolve) => relay.close(resolve)), new Promise((resolve) => tlsServer.close(resolve))]);
+			await Promise.all([
+				new Promise((resolve) => relay.close(resolve)),
+				new Promise((resolve) => tlsServer.close(resolve)),
+			]);
 		},
 	};
 }

@@ -1,14 +1,27 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- dev tooling that runs n8n itself, not part of the published package */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	createWriteStream,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { N8N_BIN, PACKAGE_NAME, repoRoot, RUNTIME_DIR } from './paths';
 
-export const OWNER = { email: 'owner@sandbox.mftgateway.test', firstName: 'Demo', lastName: 'Owner', password: 'SandboxDemo1' };
+export const OWNER = {
+	email: 'owner@sandbox.mftgateway.test',
+	firstName: 'Demo',
+	lastName: 'Owner',
+	password: 'SandboxDemo1',
+};
 
 /**
  * One n8n home (N8N_USER_FOLDER) with our package installed as a community package, as a user who ran
@@ -74,13 +87,22 @@ export class N8nInstance {
 	installPackage(): void {
 		const packDir = mkdtempSync(join(tmpdir(), 'mftg-pack-'));
 		try {
-			const pack = spawnSync('npm', ['pack', '--pack-destination', packDir, '--silent'], { cwd: repoRoot(), encoding: 'utf8' });
+			const pack = spawnSync('npm', ['pack', '--pack-destination', packDir, '--silent'], {
+				cwd: repoRoot(),
+				encoding: 'utf8',
+			});
 			if (pack.status !== 0) throw new Error(`npm pack failed: ${pack.stderr}`);
 			const tarball = readdirSync(packDir).find((f) => f.endsWith('.tgz'));
 			const target = join(this.home, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
 			rmSync(target, { recursive: true, force: true });
 			mkdirSync(target, { recursive: true });
-			const untar = spawnSync('tar', ['xzf', join(packDir, tarball!), '-C', target, '--strip-components=1']);
+			const untar = spawnSync('tar', [
+				'xzf',
+				join(packDir, tarball!),
+				'-C',
+				target,
+				'--strip-components=1',
+			]);
 			if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr}`);
 		} finally {
 			rmSync(packDir, { recursive: true, force: true });
@@ -92,25 +114,53 @@ export class N8nInstance {
 	 * the sandbox may live in this same process and must keep answering meanwhile.
 	 */
 	async cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-		const child = spawn(process.execPath, [N8N_BIN(), ...args], { cwd: RUNTIME_DIR(), env: this.env(this.port + 21) });
+		const child = spawn(process.execPath, [N8N_BIN(), ...args], {
+			cwd: RUNTIME_DIR(),
+			env: this.env(this.port + 21),
+		});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
 		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 		const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
-		const status = await new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? 1)));
+		const status = await new Promise<number>((resolve) =>
+			child.once('close', (code) => resolve(code ?? 1)),
+		);
 		clearTimeout(timer);
 		return { status, stdout, stderr };
 	}
 
 	async cliOrThrow(args: string[]): Promise<string> {
 		const result = await this.cli(args);
-		if (result.status !== 0) throw new Error(`n8n ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+		if (result.status !== 0)
+			throw new Error(
+				`n8n ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`,
+			);
 		return result.stdout;
 	}
 
 	/** `n8n execute --rawOutput` prints log lines around the JSON result; this returns the result. */
-	async execute(workflowId: string): Promise<{ status: string; data: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, { fileName?: string; mimeType?: string }> }>> }; error?: { message: string } }>> } } }> {
+	async execute(workflowId: string): Promise<{
+		status: string;
+		data: {
+			resultData: {
+				runData: Record<
+					string,
+					Array<{
+						data?: {
+							main: Array<
+								Array<{
+									json: Record<string, unknown>;
+									binary?: Record<string, { fileName?: string; mimeType?: string }>;
+								}>
+							>;
+						};
+						error?: { message: string };
+					}>
+				>;
+			};
+		};
+	}> {
 		const out = await this.cliOrThrow(['execute', `--id=${workflowId}`, '--rawOutput']);
 		const start = out.search(/^\{$/m);
 		if (start < 0) throw new Error(`no JSON result in:\n${out}`);
@@ -128,13 +178,20 @@ export class N8nInstance {
 	async start(): Promise<void> {
 		writeFileSync(this.logFile, '');
 		const log = createWriteStream(this.logFile, { flags: 'a' });
-		this.server = spawn(process.execPath, [N8N_BIN(), 'start'], { cwd: RUNTIME_DIR(), env: this.env(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+		this.server = spawn(process.execPath, [N8N_BIN(), 'start'], {
+			cwd: RUNTIME_DIR(),
+			env: this.env(),
+			detached: true,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		this.server.stdout!.pipe(log);
 		this.server.stderr!.pipe(log);
 		const deadline = Date.now() + 120_000;
 		while (!readFileSync(this.logFile, 'utf8').includes('Editor is now accessible')) {
-			if (this.server.exitCode !== null) throw new Error(`n8n exited (${this.server.exitCode}); see ${this.logFile}`);
-			if (Date.now() > deadline) throw new Error(`n8n did not start within 120 s; see ${this.logFile}`);
+			if (this.server.exitCode !== null)
+				throw new Error(`n8n exited (${this.server.exitCode}); see ${this.logFile}`);
+			if (Date.now() > deadline)
+				throw new Error(`n8n did not start within 120 s; see ${this.logFile}`);
 			await sleep(250);
 		}
 	}
@@ -154,8 +211,16 @@ export class N8nInstance {
 		await Promise.race([exited, timer]);
 	}
 
-	async rest(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-		const res = await fetch(`${this.url}/rest${path}`, { method, headers: { 'Content-Type': 'application/json', ...(this.cookie ? { Cookie: this.cookie } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	async rest(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+		const res = await fetch(`${this.url}/rest${path}`, {
+			method,
+			headers: {
+				'Content-Type': 'application/json',
+				...(this.cookie ? { Cookie: this.cookie } : {}),
+			},
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
 		const setCookie = res.headers.get('set-cookie');
 		if (setCookie) this.cookie = setCookie.split(';')[0];
 		const text = await res.text();
@@ -172,25 +237,41 @@ export class N8nInstance {
 	async signIn(): Promise<void> {
 		const setup = await this.rest('POST', '/owner/setup', OWNER);
 		if (setup.status === 200) return;
-		const login = await this.rest('POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
-		if (login.status !== 200) throw new Error(`cannot sign in to n8n: ${JSON.stringify(login.json)}`);
+		const login = await this.rest('POST', '/login', {
+			emailOrLdapLoginId: OWNER.email,
+			password: OWNER.password,
+		});
+		if (login.status !== 200)
+			throw new Error(`cannot sign in to n8n: ${JSON.stringify(login.json)}`);
 	}
 
 	async activate(workflowId: string): Promise<void> {
 		const workflow = await this.rest('GET', `/workflows/${workflowId}`);
-		const answer = await this.rest('POST', `/workflows/${workflowId}/activate`, { versionId: workflow.json.data.versionId });
-		if (answer.status !== 200) throw new Error(`activating ${workflowId} failed: ${JSON.stringify(answer.json)}`);
+		const answer = await this.rest('POST', `/workflows/${workflowId}/activate`, {
+			versionId: workflow.json.data.versionId,
+		});
+		if (answer.status !== 200)
+			throw new Error(`activating ${workflowId} failed: ${JSON.stringify(answer.json)}`);
 	}
 
-	async executions(workflowId: string): Promise<Array<{ id: string; status: string; mode: string }>> {
-		const answer = await this.rest('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
+	async executions(
+		workflowId: string,
+	): Promise<Array<{ id: string; status: string; mode: string }>> {
+		const answer = await this.rest(
+			'GET',
+			`/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`,
+		);
 		return answer.json.data.results;
 	}
 
 	/** An execution's run data (the REST API sends it "flatted"; flatted ships with n8n). */
-	async executionData(id: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	async executionData(id: string): Promise<any> {
 		const answer = await this.rest('GET', `/executions/${id}`);
-		const flatted = require(join(RUNTIME_DIR(), 'node_modules', 'flatted')) as { parse: (text: string) => unknown }; // eslint-disable-line @typescript-eslint/no-require-imports
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const flatted = require(join(RUNTIME_DIR(), 'node_modules', 'flatted')) as {
+			parse: (text: string) => unknown;
+		};
 		return flatted.parse(answer.json.data.data);
 	}
 }

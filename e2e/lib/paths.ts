@@ -6,7 +6,12 @@ import { dirname, join } from 'node:path';
 export function repoRoot(): string {
 	for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
 		const manifest = join(dir, 'package.json');
-		if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'n8n-nodes-mft-gateway') return dir;
+		if (
+			existsSync(manifest) &&
+			(JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name ===
+				'n8n-nodes-mft-gateway'
+		)
+			return dir;
 	}
 	throw new Error('Cannot find the n8n-nodes-mft-gateway repository root');
 }

@@ -13,20 +13,33 @@ import { repoRoot } from '../lib/paths';
 import { ensureN8n } from '../lib/runtime';
 import { CREDENTIAL_ID, exampleFiles, importCredentialAndWorkflows } from '../lib/setup';
 
-const EVERY_10_SECONDS = { item: [{ mode: 'custom', cronExpression: '0,10,20,30,40,50 * * * * *' }] };
+const EVERY_10_SECONDS = {
+	item: [{ mode: 'custom', cronExpression: '0,10,20,30,40,50 * * * * *' }],
+};
 const timings: Record<string, number> = {};
 
 async function freePort(): Promise<number> {
 	for (;;) {
 		const port = 20000 + Math.floor(Math.random() * 20000);
-		const ok = await Promise.all([port, port + 1, port + 21].map((p) => new Promise<boolean>((resolve) => {
-			const server = createServer().once('error', () => resolve(false)).listen(p, '127.0.0.1', () => server.close(() => resolve(true)));
-		})));
+		const ok = await Promise.all(
+			[port, port + 1, port + 21].map(
+				(p) =>
+					new Promise<boolean>((resolve) => {
+						const server = createServer()
+							.once('error', () => resolve(false))
+							.listen(p, '127.0.0.1', () => server.close(() => resolve(true)));
+					}),
+			),
+		);
 		if (ok.every(Boolean)) return port;
 	}
 }
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, seconds: number): Promise<T> {
+async function waitFor<T>(
+	what: string,
+	check: () => Promise<T | undefined>,
+	seconds: number,
+): Promise<T> {
 	const deadline = Date.now() + seconds * 1000;
 	for (;;) {
 		const value = await check();
@@ -52,13 +65,26 @@ beforeAll(async () => {
 	instance = new N8nInstance(home, await freePort(), { N8N_RESTRICT_FILE_ACCESS_TO: received });
 	t = Date.now();
 	instance.installPackage();
-	await importCredentialAndWorkflows(instance, sandbox.url, [...exampleFiles(), join(repoRoot(), 'e2e', 'workflows', 'http-request-predefined-credential.json')], (wf) => {
-		for (const node of wf.nodes as Array<{ parameters: Record<string, unknown> }>) {
-			if (typeof node.parameters.url === 'string') node.parameters.url = node.parameters.url.replace('SANDBOX_URL', sandbox.url);
-			if (node.parameters.pollTimes) node.parameters.pollTimes = EVERY_10_SECONDS; // n8n's shortest custom poll; the examples poll every minute
-			if (typeof node.parameters.fileName === 'string') node.parameters.fileName = node.parameters.fileName.replace('/tmp/mftg-received', received);
-		}
-	});
+	await importCredentialAndWorkflows(
+		instance,
+		sandbox.url,
+		[
+			...exampleFiles(),
+			join(repoRoot(), 'e2e', 'workflows', 'http-request-predefined-credential.json'),
+		],
+		(wf) => {
+			for (const node of wf.nodes as Array<{ parameters: Record<string, unknown> }>) {
+				if (typeof node.parameters.url === 'string')
+					node.parameters.url = node.parameters.url.replace('SANDBOX_URL', sandbox.url);
+				if (node.parameters.pollTimes) node.parameters.pollTimes = EVERY_10_SECONDS; // n8n's shortest custom poll; the examples poll every minute
+				if (typeof node.parameters.fileName === 'string')
+					node.parameters.fileName = node.parameters.fileName.replace(
+						'/tmp/mftg-received',
+						received,
+					);
+			}
+		},
+	);
 	timings.importSeconds = (Date.now() - t) / 1000;
 }, 20 * 60_000);
 
@@ -72,10 +98,18 @@ afterAll(async () => {
 test('n8n export:nodes lists the node, the trigger and their credential type', async () => {
 	const out = join(home, 'nodes.json');
 	await instance.cliOrThrow(['export:nodes', `--output=${out}`]);
-	const nodes = JSON.parse(readFileSync(out, 'utf8')) as Array<{ name: string; credentials?: Array<{ name: string }> }>;
+	const nodes = JSON.parse(readFileSync(out, 'utf8')) as Array<{
+		name: string;
+		credentials?: Array<{ name: string }>;
+	}>;
 	const ours = nodes.filter((n) => n.name.startsWith('n8n-nodes-mft-gateway.'));
-	expect(ours.map((n) => n.name).sort()).toEqual(['n8n-nodes-mft-gateway.mftGateway', 'n8n-nodes-mft-gateway.mftGatewayTool', 'n8n-nodes-mft-gateway.mftGatewayTrigger']);
-	for (const node of ours) expect(node.credentials).toEqual([{ name: 'mftGatewayApi', required: true }]);
+	expect(ours.map((n) => n.name).sort()).toEqual([
+		'n8n-nodes-mft-gateway.mftGateway',
+		'n8n-nodes-mft-gateway.mftGatewayTool',
+		'n8n-nodes-mft-gateway.mftGatewayTrigger',
+	]);
+	for (const node of ours)
+		expect(node.credentials).toEqual([{ name: 'mftGatewayApi', required: true }]);
 });
 
 test('example 1 runs from the CLI: the message is sent and its MDN parsed', async () => {
@@ -84,9 +118,18 @@ test('example 1 runs from the CLI: the message is sent and its MDN parsed', asyn
 	timings.cliExecuteSeconds = (Date.now() - t) / 1000;
 	expect(result.status).toBe('success');
 	const sent = result.data.resultData.runData['Send purchase order'][0].data!.main[0][0].json;
-	expect(sent).toMatchObject({ deliveryStatus: 'sent', msgStatus: 'Sent', partner: 'PARTNER_OK', mdn: { status: 'Received; MDN Signature Verified', micMatches: true } });
+	expect(sent).toMatchObject({
+		deliveryStatus: 'sent',
+		msgStatus: 'Sent',
+		partner: 'PARTNER_OK',
+		mdn: { status: 'Received; MDN Signature Verified', micMatches: true },
+	});
 	const mdn = result.data.resultData.runData['Get MDN'][0].data!.main[0][0];
-	expect(mdn.json).toMatchObject({ originalMessageId: sent.messageIdentifier, signed: true, disposition: { type: 'processed', successful: true } });
+	expect(mdn.json).toMatchObject({
+		originalMessageId: sent.messageIdentifier,
+		signed: true,
+		disposition: { type: 'processed', successful: true },
+	});
 	expect(mdn.binary!.mdn.fileName).toBe('mdn.raw');
 	expect(sandbox.sandbox.store.state.messages.filter((m) => !m.incoming)).toHaveLength(1);
 });
@@ -96,11 +139,17 @@ test("n8n's HTTP Request node with the credential as a Predefined Credential Typ
 	const result = await instance.execute('mftgE2eHttpRequest');
 	const runData = result.data.resultData.runData;
 	expect(runData['List stations'][0].error).toBeUndefined();
-	expect(runData['List stations'][0].data!.main[0][0].json).toMatchObject({ stations: expect.arrayContaining([expect.objectContaining({ identifier: SEED.station })]) });
-	const missing = runData['Missing message'][0].data!.main[0][0].json as { error?: { message?: string } };
+	expect(runData['List stations'][0].data!.main[0][0].json).toMatchObject({
+		stations: expect.arrayContaining([expect.objectContaining({ identifier: SEED.station })]),
+	});
+	const missing = runData['Missing message'][0].data!.main[0][0].json as {
+		error?: { message?: string };
+	};
 	expect(JSON.stringify(missing)).toMatch(/404|not found/i);
 	expect(JSON.stringify(missing)).not.toMatch(/startsWith/);
-	expect(runData['List sent messages'][0].data!.main[0][0].json).toMatchObject({ messages: expect.any(Array) });
+	expect(runData['List sent messages'][0].data!.main[0][0].json).toMatchObject({
+		messages: expect.any(Array),
+	});
 	expect(result.status).toBe('success');
 	const calls = sandbox.sandbox.stats.requests;
 	expect(sandbox.sandbox.stats.logins.apiToken).toBeLessThanOrEqual(1);
@@ -116,28 +165,82 @@ describe('with n8n running', () => {
 	}, 180_000);
 
 	test("the credential's Test button logs in, makes one call, and says in plain words what is wrong", async () => {
-		const test = async (data: Record<string, unknown>) => (await instance.rest('POST', '/credentials/test', { credentials: { id: CREDENTIAL_ID, name: 'MFT Gateway Sandbox', type: 'mftGatewayApi', data: { authentication: 'apiToken', tokenId: SEED.tokenId, tokenSecret: SEED.tokenSecret, baseUrl: sandbox.url, ...data } } })).json.data;
+		const test = async (data: Record<string, unknown>) =>
+			(
+				await instance.rest('POST', '/credentials/test', {
+					credentials: {
+						id: CREDENTIAL_ID,
+						name: 'MFT Gateway Sandbox',
+						type: 'mftGatewayApi',
+						data: {
+							authentication: 'apiToken',
+							tokenId: SEED.tokenId,
+							tokenSecret: SEED.tokenSecret,
+							baseUrl: sandbox.url,
+							...data,
+						},
+					},
+				})
+			).json.data;
 		expect(await test({})).toEqual({ status: 'OK', message: 'Connection successful!' });
-		expect((await test({ tokenSecret: 'not-the-secret' })).message).toMatch(/rejected the Token ID or Token Secret \("Authentication Failed: Bad credentials"\)/);
-		expect((await test({ authentication: 'password', username: SEED.noApiUsername, password: SEED.noApiPassword })).message).toMatch(/not allowed to use the MFT Gateway REST API/);
-		expect((await test({ baseUrl: 'http://127.0.0.1:9' })).message).toMatch(/Could not connect to 127\.0\.0\.1:9/);
-		expect((await test({ baseUrl: sandbox.filesUrl })).message).toMatch(/does not look like the MFT Gateway API/);
-		expect(JSON.stringify(await test({ tokenSecret: 'not-the-secret' }))).not.toContain('not-the-secret');
+		expect((await test({ tokenSecret: 'not-the-secret' })).message).toMatch(
+			/rejected the Token ID or Token Secret \("Authentication Failed: Bad credentials"\)/,
+		);
+		expect(
+			(
+				await test({
+					authentication: 'password',
+					username: SEED.noApiUsername,
+					password: SEED.noApiPassword,
+				})
+			).message,
+		).toMatch(/not allowed to use the MFT Gateway REST API/);
+		expect((await test({ baseUrl: 'http://127.0.0.1:9' })).message).toMatch(
+			/Could not connect to 127\.0\.0\.1:9/,
+		);
+		expect((await test({ baseUrl: sandbox.filesUrl })).message).toMatch(
+			/does not look like the MFT Gateway API/,
+		);
+		expect(JSON.stringify(await test({ tokenSecret: 'not-the-secret' }))).not.toContain(
+			'not-the-secret',
+		);
 	});
 
 	test('example 2: one received message gives exactly one successful execution carrying its attachment', async () => {
 		await instance.activate('mftgExample02Receive');
 		await sleep(1500); // the activation poll only records where the inbox stands
-		const [id] = await new SandboxClient(sandbox.url).inbound({ subject: 'Invoice 77', attachments: [{ name: 'INV-77.x12', contentType: 'application/edi-x12', text: 'ISA*00*INV77~' }] });
-		const first = await waitFor('an execution of example 2', async () => (await instance.executions('mftgExample02Receive')).find((e) => e.status !== 'running' && e.status !== 'new'), 40);
+		const [id] = await new SandboxClient(sandbox.url).inbound({
+			subject: 'Invoice 77',
+			attachments: [
+				{ name: 'INV-77.x12', contentType: 'application/edi-x12', text: 'ISA*00*INV77~' },
+			],
+		});
+		const first = await waitFor(
+			'an execution of example 2',
+			async () =>
+				(await instance.executions('mftgExample02Receive')).find(
+					(e) => e.status !== 'running' && e.status !== 'new',
+				),
+			40,
+		);
 		await sleep(12_000); // one more poll: it must not fire again
 		const executions = await instance.executions('mftgExample02Receive');
 		const runData = (await instance.executionData(first.id)).resultData.runData;
-		expect([executions.map((e) => [e.status, e.mode]), JSON.stringify((await instance.executionData(first.id)).resultData.error ?? null)]).toEqual([[['success', 'trigger']], 'null']);
-		expect(runData['On received message'][0].data.main[0][0].json).toMatchObject({ identifier: id, subject: 'Invoice 77', event: 'messageReceived' });
+		expect([
+			executions.map((e) => [e.status, e.mode]),
+			JSON.stringify((await instance.executionData(first.id)).resultData.error ?? null),
+		]).toEqual([[['success', 'trigger']], 'null']);
+		expect(runData['On received message'][0].data.main[0][0].json).toMatchObject({
+			identifier: id,
+			subject: 'Invoice 77',
+			event: 'messageReceived',
+		});
 		const file = runData['Download attachments'][0].data.main[0][0];
 		expect(file.json).toMatchObject({ name: 'INV-77.x12', mimeType: 'application/edi-x12' });
-		expect(file.binary.data).toMatchObject({ fileName: 'INV-77.x12', mimeType: 'application/edi-x12' });
+		expect(file.binary.data).toMatchObject({
+			fileName: 'INV-77.x12',
+			mimeType: 'application/edi-x12',
+		});
 		expect(readFileSync(join(received, 'INV-77.x12'), 'utf8')).toBe('ISA*00*INV77~');
 	}, 120_000);
 
@@ -146,46 +249,93 @@ describe('with n8n running', () => {
 		await sleep(1500);
 		const client = new SandboxClient(sandbox.url);
 		await client.login();
-		const id = (await client.submit('PARTNER_REJECTS', 'ISA*00*~', { Subject: 'PO 99' })).json.messageIdentifier;
-		const first = await waitFor('an execution of example 3', async () => (await instance.executions('mftgExample03Failed')).find((e) => e.status !== 'running' && e.status !== 'new'), 40);
+		const id = (await client.submit('PARTNER_REJECTS', 'ISA*00*~', { Subject: 'PO 99' })).json
+			.messageIdentifier;
+		const first = await waitFor(
+			'an execution of example 3',
+			async () =>
+				(await instance.executions('mftgExample03Failed')).find(
+					(e) => e.status !== 'running' && e.status !== 'new',
+				),
+			40,
+		);
 		await sleep(12_000);
-		expect((await instance.executions('mftgExample03Failed')).map((e) => e.status)).toEqual(['success']);
-		const alert = (await instance.executionData(first.id)).resultData.runData['Build alert'][0].data.main[0][0].json;
-		expect(alert).toEqual({ alert: 'AS2 message to PARTNER_REJECTS failed: Received HTTP status code of 422', partner: 'PARTNER_REJECTS', subject: 'PO 99', failureReason: 'Received HTTP status code of 422', messageId: id, failedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+		expect((await instance.executions('mftgExample03Failed')).map((e) => e.status)).toEqual([
+			'success',
+		]);
+		const alert = (await instance.executionData(first.id)).resultData.runData['Build alert'][0].data
+			.main[0][0].json;
+		expect(alert).toEqual({
+			alert: 'AS2 message to PARTNER_REJECTS failed: Received HTTP status code of 422',
+			partner: 'PARTNER_REJECTS',
+			subject: 'PO 99',
+			failureReason: 'Received HTTP status code of 422',
+			messageId: id,
+			failedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+		});
 	}, 120_000);
 
 	const chromium = '/usr/bin/chromium';
 	const runBrowser = existsSync(chromium) || process.env.CI === 'true';
-	(runBrowser ? test : test.skip)('the editor shows our node with its icon and its parameter panel (screenshots)', async () => {
-		const { chromium: browserType } = await import('playwright-core');
-		const browser = await browserType.launch({ executablePath: chromium, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'] });
-		try {
-			const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-			await context.route('**/*', (route) => (route.request().url().startsWith(instance.url) ? route.continue() : route.abort()));
-			const page = await context.newPage();
-			await page.goto(`${instance.url}/signin`);
-			await page.locator('input[type=email]').first().fill(OWNER.email);
-			await page.locator('input[type=password]').first().fill(OWNER.password);
-			await page.locator('[data-test-id=form-submit-button]').first().click();
-			await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
-			await page.goto(`${instance.url}/workflow/mftgExample01Send`);
-			const node = page.locator('[data-test-id=canvas-node][data-node-name="Send purchase order"]').first();
-			await node.waitFor({ timeout: 60_000 });
-			await sleep(1500);
-			// The README's copies are refreshed with UPDATE_SCREENSHOTS=1; normal runs write to build/.
-			const shots = join(repoRoot(), process.env.UPDATE_SCREENSHOTS === '1' ? 'docs' : 'build', 'screenshots');
-			mkdirSync(shots, { recursive: true });
-			await page.screenshot({ path: join(shots, 'canvas.png') });
-			const icon = node.locator('img').first();
-			expect(await icon.getAttribute('src')).toMatch(/n8n-nodes-mft-gateway.*mftGateway\.svg/);
-			await node.dblclick();
-			await page.locator('[data-test-id=ndv]').first().waitFor();
-			await expect(page.locator('[data-test-id=parameter-input-operation]').first().isVisible()).resolves.toBe(true);
-			await expect(page.locator('[data-test-id=parameter-input-partner]').first().isVisible()).resolves.toBe(true);
-			await sleep(500);
-			await page.screenshot({ path: join(shots, 'node-parameters.png') });
-		} finally {
-			await browser.close();
-		}
-	}, 180_000);
+	(runBrowser ? test : test.skip)(
+		'the editor shows our node with its icon and its parameter panel (screenshots)',
+		async () => {
+			const { chromium: browserType } = await import('playwright-core');
+			const browser = await browserType.launch({
+				executablePath: chromium,
+				headless: true,
+				args: [
+					'--no-sandbox',
+					'--disable-gpu',
+					'--disable-quic',
+					'--no-first-run',
+					'--disable-background-networking',
+					'--disable-component-update',
+					'--disable-sync',
+					'--disable-dev-shm-usage',
+				],
+			});
+			try {
+				const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+				await context.route('**/*', (route) =>
+					route.request().url().startsWith(instance.url) ? route.continue() : route.abort(),
+				);
+				const page = await context.newPage();
+				await page.goto(`${instance.url}/signin`);
+				await page.locator('input[type=email]').first().fill(OWNER.email);
+				await page.locator('input[type=password]').first().fill(OWNER.password);
+				await page.locator('[data-test-id=form-submit-button]').first().click();
+				await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+				await page.goto(`${instance.url}/workflow/mftgExample01Send`);
+				const node = page
+					.locator('[data-test-id=canvas-node][data-node-name="Send purchase order"]')
+					.first();
+				await node.waitFor({ timeout: 60_000 });
+				await sleep(1500);
+				// The README's copies are refreshed with UPDATE_SCREENSHOTS=1; normal runs write to build/.
+				const shots = join(
+					repoRoot(),
+					process.env.UPDATE_SCREENSHOTS === '1' ? 'docs' : 'build',
+					'screenshots',
+				);
+				mkdirSync(shots, { recursive: true });
+				await page.screenshot({ path: join(shots, 'canvas.png') });
+				const icon = node.locator('img').first();
+				expect(await icon.getAttribute('src')).toMatch(/n8n-nodes-mft-gateway.*mftGateway\.svg/);
+				await node.dblclick();
+				await page.locator('[data-test-id=ndv]').first().waitFor();
+				await expect(
+					page.locator('[data-test-id=parameter-input-operation]').first().isVisible(),
+				).resolves.toBe(true);
+				await expect(
+					page.locator('[data-test-id=parameter-input-partner]').first().isVisible(),
+				).resolves.toBe(true);
+				await sleep(500);
+				await page.screenshot({ path: join(shots, 'node-parameters.png') });
+			} finally {
+				await browser.close();
+			}
+		},
+		180_000,
+	);
 });

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as attachment from './actions/attachment';
@@ -13,12 +18,16 @@ export class MftGateway implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'MFT Gateway',
 		name: 'mftGateway',
-		icon: { light: 'file:../../icons/mftGateway.svg', dark: 'file:../../icons/mftGateway.dark.svg' },
+		icon: {
+			light: 'file:../../icons/mftGateway.svg',
+			dark: 'file:../../icons/mftGateway.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
 		subtitle:
 			'={{ ({ send: "Send", get: "Get", getAll: "Get many", markUnread: "Mark as unread", delete: "Delete", deleteMany: "Delete many", create: "Create", update: "Update" }[$parameter["operation"]] ?? $parameter["operation"]) + " " + ($parameter["operation"] === "getAll" || $parameter["operation"] === "deleteMany" ? ({ message: "messages", attachment: "attachments", certificate: "certificates", station: "stations", partner: "partners", mdn: "MDNs" }[$parameter["resource"]]) : ({ message: "message", attachment: "attachment", certificate: "certificate", station: "station", partner: "partner", mdn: "MDN" }[$parameter["resource"]])) }}',
-		description: 'Send and receive AS2 messages (EDI X12, EDIFACT) with trading partners through MFT Gateway',
+		description:
+			'Send and receive AS2 messages (EDI X12, EDIFACT) with trading partners through MFT Gateway',
 		defaults: { name: 'MFT Gateway' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -1,4 +1,9 @@
-import type { IPollFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IPollFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { rejectControlCharacters } from '../MftGateway/transport/ids';
@@ -8,11 +13,16 @@ export class MftGatewayTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'MFT Gateway Trigger',
 		name: 'mftGatewayTrigger',
-		icon: { light: 'file:../../icons/mftGateway.svg', dark: 'file:../../icons/mftGateway.dark.svg' },
+		icon: {
+			light: 'file:../../icons/mftGateway.svg',
+			dark: 'file:../../icons/mftGateway.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ { messageReceived: "Message received", messageSent: "Message sent", messageFailed: "Message failed", messageIncomplete: "Message incomplete" }[$parameter["event"]] }}',
-		description: 'Starts the workflow when a partner\'s AS2 message arrives, or when a message you sent is delivered, fails or gets no MDN',
+		subtitle:
+			'={{ { messageReceived: "Message received", messageSent: "Message sent", messageFailed: "Message failed", messageIncomplete: "Message incomplete" }[$parameter["event"]] }}',
+		description:
+			"Starts the workflow when a partner's AS2 message arrives, or when a message you sent is delivered, fails or gets no MDN",
 		defaults: { name: 'MFT Gateway Trigger' },
 		polling: true,
 		inputs: [],
@@ -25,10 +35,26 @@ export class MftGatewayTrigger implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Message Failed', value: 'messageFailed', description: 'A message you sent could not be delivered (it reached the Failed folder)' },
-					{ name: 'Message Incomplete', value: 'messageIncomplete', description: 'A message you sent got no MDN in time' },
-					{ name: 'Message Received', value: 'messageReceived', description: 'A partner\'s message arrived in the inbox' },
-					{ name: 'Message Sent', value: 'messageSent', description: 'A message you sent was delivered (it reached the Sent folder)' },
+					{
+						name: 'Message Failed',
+						value: 'messageFailed',
+						description: 'A message you sent could not be delivered (it reached the Failed folder)',
+					},
+					{
+						name: 'Message Incomplete',
+						value: 'messageIncomplete',
+						description: 'A message you sent got no MDN in time',
+					},
+					{
+						name: 'Message Received',
+						value: 'messageReceived',
+						description: "A partner's message arrived in the inbox",
+					},
+					{
+						name: 'Message Sent',
+						value: 'messageSent',
+						description: 'A message you sent was delivered (it reached the Sent folder)',
+					},
 				],
 				default: 'messageReceived',
 			},
@@ -41,21 +67,23 @@ export class MftGatewayTrigger implements INodeType {
 						name: 'API Read Flag',
 						value: 'readFlag',
 						description:
-							'Lists unread messages and marks each emitted one read (MFT Gateway\'s one-time processing pattern). Messages another API client reads first are not emitted here.',
+							"Lists unread messages and marks each emitted one read (MFT Gateway's one-time processing pattern). Messages another API client reads first are not emitted here.",
 					},
 					{
 						name: 'Tracked in N8n',
 						value: 'n8n',
-						description: 'Leaves the read flag alone, for accounts where other systems also read the inbox through the API',
+						description:
+							'Leaves the read flag alone, for accounts where other systems also read the inbox through the API',
 					},
 				],
 				default: 'readFlag',
 				description:
-					'How to know which received messages are new. Either way each message is emitted once; the read flag also keeps them from being processed twice if this workflow is recreated, but changes the account\'s API state.',
+					"How to know which received messages are new. Either way each message is emitted once; the read flag also keeps them from being processed twice if this workflow is recreated, but changes the account's API state.",
 				displayOptions: { show: { event: ['messageReceived'] } },
 			},
 			{
-				displayName: 'Each emitted message is marked read in the MFT Gateway API (not in the web app): other API clients that list unread messages will no longer see it',
+				displayName:
+					'Each emitted message is marked read in the MFT Gateway API (not in the web app): other API clients that list unread messages will no longer see it',
 				name: 'readFlagNotice',
 				type: 'notice',
 				default: '',
@@ -68,10 +96,38 @@ export class MftGatewayTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{ displayName: 'Binary Property Prefix', name: 'binaryPrefix', type: 'string', default: 'attachment_', description: 'Files go in attachment_0, attachment_1, …', displayOptions: { show: { downloadAttachments: [true] } } },
-					{ displayName: 'Download Attachments', name: 'downloadAttachments', type: 'boolean', default: false, description: 'Whether to download each message\'s files into binary properties (names and MIME types set)' },
-					{ displayName: 'Emit Existing Messages on First Activation', name: 'emitExisting', type: 'boolean', default: false, description: 'Whether the first activation also emits the messages already there (oldest first, up to Max Messages per Poll each time). Off: only messages that arrive after activation.' },
-					{ displayName: 'IDs Only', name: 'idsOnly', type: 'boolean', default: false, description: 'Whether to emit only the message ID and timestamp instead of the full message object' },
+					{
+						displayName: 'Binary Property Prefix',
+						name: 'binaryPrefix',
+						type: 'string',
+						default: 'attachment_',
+						description: 'Files go in attachment_0, attachment_1, …',
+						displayOptions: { show: { downloadAttachments: [true] } },
+					},
+					{
+						displayName: 'Download Attachments',
+						name: 'downloadAttachments',
+						type: 'boolean',
+						default: false,
+						description:
+							"Whether to download each message's files into binary properties (names and MIME types set)",
+					},
+					{
+						displayName: 'Emit Existing Messages on First Activation',
+						name: 'emitExisting',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether the first activation also emits the messages already there (oldest first, up to Max Messages per Poll each time). Off: only messages that arrive after activation.',
+					},
+					{
+						displayName: 'IDs Only',
+						name: 'idsOnly',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to emit only the message ID and timestamp instead of the full message object',
+					},
 					{
 						displayName: 'Look-Back Window (Minutes)',
 						name: 'lookBackMinutes',
@@ -81,9 +137,28 @@ export class MftGatewayTrigger implements INodeType {
 						description:
 							'MFT Gateway stamps a message when it arrives, but it can become visible in the lists a little later (decryption, storage). Each poll looks this far below the newest message already emitted, remembering what it emitted there, so such a late message is still emitted once. Messages that become visible later than this behind newer ones are missed. Not used when tracking by the API read flag, where every unread message is emitted.',
 					},
-					{ displayName: 'Max Messages per Poll', name: 'maxPerPoll', type: 'number', typeOptions: { minValue: 1, maxValue: 1000 }, default: 100, description: 'The rest come on the next poll, oldest first; none is skipped' },
-					{ displayName: 'Partner', name: 'partner', type: 'string', default: '', description: 'Only messages with this partner (AS2 identifier)' },
-					{ displayName: 'Station', name: 'station', type: 'string', default: '', description: 'Only messages of this station of yours (AS2 identifier)' },
+					{
+						displayName: 'Max Messages per Poll',
+						name: 'maxPerPoll',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 1000 },
+						default: 100,
+						description: 'The rest come on the next poll, oldest first; none is skipped',
+					},
+					{
+						displayName: 'Partner',
+						name: 'partner',
+						type: 'string',
+						default: '',
+						description: 'Only messages with this partner (AS2 identifier)',
+					},
+					{
+						displayName: 'Station',
+						name: 'station',
+						type: 'string',
+						default: '',
+						description: 'Only messages of this station of yours (AS2 identifier)',
+					},
 				],
 			},
 		],
@@ -94,16 +169,25 @@ export class MftGatewayTrigger implements INodeType {
 		const event = this.getNodeParameter('event') as TriggerEvent;
 		const maxPerPoll = Number(options.maxPerPoll ?? 100);
 		if (!Number.isInteger(maxPerPoll) || maxPerPoll < 1 || maxPerPoll > 1000) {
-			throw new NodeOperationError(this.getNode(), `Max Messages per Poll must be a whole number from 1 to 1000 (got ${JSON.stringify(options.maxPerPoll)})`);
+			throw new NodeOperationError(
+				this.getNode(),
+				`Max Messages per Poll must be a whole number from 1 to 1000 (got ${JSON.stringify(options.maxPerPoll)})`,
+			);
 		}
 		const lookBackMinutes = Number(options.lookBackMinutes ?? 5);
 		if (!Number.isFinite(lookBackMinutes) || lookBackMinutes < 0 || lookBackMinutes > 1440) {
-			throw new NodeOperationError(this.getNode(), `Look-Back Window (Minutes) must be a number from 0 to 1440 (got ${JSON.stringify(options.lookBackMinutes)})`);
+			throw new NodeOperationError(
+				this.getNode(),
+				`Look-Back Window (Minutes) must be a number from 0 to 1440 (got ${JSON.stringify(options.lookBackMinutes)})`,
+			);
 		}
 		const settings: TriggerSettings = {
 			lookBackMs: Math.round(lookBackMinutes * 60_000),
 			event,
-			trackBy: event === 'messageReceived' ? (this.getNodeParameter('trackBy', 'readFlag') as 'readFlag' | 'n8n') : 'n8n',
+			trackBy:
+				event === 'messageReceived'
+					? (this.getNodeParameter('trackBy', 'readFlag') as 'readFlag' | 'n8n')
+					: 'n8n',
 			station: String(options.station ?? '').trim(),
 			partner: String(options.partner ?? '').trim(),
 			maxPerPoll,

@@ -25,15 +25,27 @@ export const adminRoutes: Route[] = [
 		async handle({ sandbox, req }) {
 			const body = await readJson(req, 256 * 1024 * 1024);
 			const count = body.count === undefined ? 1 : Number(body.count);
-			if (!Number.isInteger(count) || count < 1 || count > 10000) throw new ApiError(400, 'count must be an integer from 1 to 10000');
-			const list = (body.attachments ?? [{ name: 'order.edi', contentType: 'application/edi-x12', text: 'ISA*00*~' }]) as InboundAttachment[];
-			if (!Array.isArray(list) || list.length === 0) throw new ApiError(400, 'attachments must be a non-empty list of {name, contentType, text | base64}');
+			if (!Number.isInteger(count) || count < 1 || count > 10000)
+				throw new ApiError(400, 'count must be an integer from 1 to 10000');
+			const list = (body.attachments ?? [
+				{ name: 'order.edi', contentType: 'application/edi-x12', text: 'ISA*00*~' },
+			]) as InboundAttachment[];
+			if (!Array.isArray(list) || list.length === 0)
+				throw new ApiError(
+					400,
+					'attachments must be a non-empty list of {name, contentType, text | base64}',
+				);
 			const files = list.map((a, i) => {
-				if (typeof a.text !== 'string' && typeof a.base64 !== 'string') throw new ApiError(400, `attachments[${i}] needs text or base64 content`);
+				if (typeof a.text !== 'string' && typeof a.base64 !== 'string')
+					throw new ApiError(400, `attachments[${i}] needs text or base64 content`);
 				return {
 					name: typeof a.name === 'string' ? a.name : `attachment-${i + 1}.dat`,
-					contentType: typeof a.contentType === 'string' ? a.contentType : 'application/octet-stream',
-					content: typeof a.text === 'string' ? Buffer.from(a.text, 'utf8') : Buffer.from(a.base64 as string, 'base64'),
+					contentType:
+						typeof a.contentType === 'string' ? a.contentType : 'application/octet-stream',
+					content:
+						typeof a.text === 'string'
+							? Buffer.from(a.text, 'utf8')
+							: Buffer.from(a.base64 as string, 'base64'),
 				};
 			});
 			const ids = await sandbox.deliverInbound({
@@ -42,7 +54,8 @@ export const adminRoutes: Route[] = [
 				subject: typeof body.subject === 'string' ? body.subject : 'Inbound EDI',
 				messageId: typeof body.messageId === 'string' ? body.messageId : undefined,
 				timestamp: typeof body.timestamp === 'number' ? body.timestamp : undefined,
-				timestampStepMs: typeof body.timestampStepMs === 'number' ? body.timestampStepMs : undefined,
+				timestampStepMs:
+					typeof body.timestampStepMs === 'number' ? body.timestampStepMs : undefined,
 				count,
 				files,
 			});
@@ -54,7 +67,8 @@ export const adminRoutes: Route[] = [
 		method: 'GET',
 		path: /^\/_sandbox\/faults$/,
 		auth: false,
-		handle: async ({ sandbox }) => ok({ faults: sandbox.faults.list(), latencyMs: sandbox.faults.baseLatencyMs }),
+		handle: async ({ sandbox }) =>
+			ok({ faults: sandbox.faults.list(), latencyMs: sandbox.faults.baseLatencyMs }),
 	},
 	{
 		name: 'admin',
@@ -67,7 +81,22 @@ export const adminRoutes: Route[] = [
 				if (body.seed !== undefined) sandbox.faults.reseed(Number(body.seed));
 				if (body.latencyMs !== undefined) sandbox.faults.baseLatencyMs = Number(body.latencyMs);
 				const rules = (body.rules ?? (body.route ? [body] : [])) as FaultRule[];
-				return ok({ ids: rules.map((r) => sandbox.faults.add({ route: r.route, method: r.method, action: r.action, when: r.when, times: r.times, skip: r.skip, rate: r.rate })) }, 201);
+				return ok(
+					{
+						ids: rules.map((r) =>
+							sandbox.faults.add({
+								route: r.route,
+								method: r.method,
+								action: r.action,
+								when: r.when,
+								times: r.times,
+								skip: r.skip,
+								rate: r.rate,
+							}),
+						),
+					},
+					201,
+				);
 			} catch (error) {
 				throw new ApiError(400, (error as Error).message);
 			}
@@ -84,7 +113,13 @@ export const adminRoutes: Route[] = [
 			return ok({ cleared: true });
 		},
 	},
-	{ name: 'admin', method: 'GET', path: /^\/_sandbox\/stats$/, auth: false, handle: async ({ sandbox }) => ok(sandbox.stats.summary()) },
+	{
+		name: 'admin',
+		method: 'GET',
+		path: /^\/_sandbox\/stats$/,
+		auth: false,
+		handle: async ({ sandbox }) => ok(sandbox.stats.summary()),
+	},
 	{
 		name: 'admin',
 		method: 'DELETE',
@@ -95,7 +130,13 @@ export const adminRoutes: Route[] = [
 			return ok({ reset: true });
 		},
 	},
-	{ name: 'admin', method: 'GET', path: /^\/_sandbox\/config$/, auth: false, handle: async ({ sandbox }) => ok(sandbox.config) },
+	{
+		name: 'admin',
+		method: 'GET',
+		path: /^\/_sandbox\/config$/,
+		auth: false,
+		handle: async ({ sandbox }) => ok(sandbox.config),
+	},
 	{
 		name: 'admin',
 		method: 'PUT',
@@ -119,8 +160,10 @@ export const adminRoutes: Route[] = [
 		async handle({ sandbox, req, params }) {
 			const { behaviour } = await readJson(req);
 			const partner = sandbox.store.state.partners.find((p) => p.as2Identifier === params[0]);
-			if (!partner) throw new ApiError(404, `Unable to find partner with AS2 identifier: ${params[0]}`);
-			if (!BEHAVIOURS.includes(behaviour as PartnerBehaviour)) throw new ApiError(400, `behaviour must be one of ${BEHAVIOURS.join(', ')}`);
+			if (!partner)
+				throw new ApiError(404, `Unable to find partner with AS2 identifier: ${params[0]}`);
+			if (!BEHAVIOURS.includes(behaviour as PartnerBehaviour))
+				throw new ApiError(400, `behaviour must be one of ${BEHAVIOURS.join(', ')}`);
 			partner.behaviour = behaviour as PartnerBehaviour;
 			sandbox.store.changed();
 			return ok({ partner: partner.as2Identifier, behaviour });

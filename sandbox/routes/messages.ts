@@ -2,7 +2,16 @@
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 
-import { ApiError, header, headerText, queryBoolean, queryInteger, readBody, readJson, tooLarge } from '../http';
+import {
+	ApiError,
+	header,
+	headerText,
+	queryBoolean,
+	queryInteger,
+	readBody,
+	readJson,
+	tooLarge,
+} from '../http';
 import type { IncomingFile } from '../messages';
 import { normaliseId } from '../messages';
 import { type Box, OUTBOUND_BOXES, type StoredMessage } from '../model';
@@ -12,19 +21,27 @@ import { messageJson } from '../serialize';
 import { ok, type Route, type RouteContext } from './types';
 
 const ID = '([^/]+)';
-const LIST_BOXES: Record<string, Box> = { inbox: 'inbox', outbox: 'sent', 'outbox/queued': 'queued', 'outbox/failed': 'failed', 'outbox/incomplete': 'incomplete' };
+const LIST_BOXES: Record<string, Box> = {
+	inbox: 'inbox',
+	outbox: 'sent',
+	'outbox/queued': 'queued',
+	'outbox/failed': 'failed',
+	'outbox/incomplete': 'incomplete',
+};
 const boxesOf = (side: string): Box[] => (side === 'inbox' ? ['inbox'] : OUTBOUND_BOXES);
 
 function checkService(query: URLSearchParams): 'as2' | 'sftp' {
 	const service = query.get('service') ?? 'as2';
-	if (service !== 'as2' && service !== 'sftp') throw new ApiError(400, `Invalid value for service: ${service}. Use as2 or sftp`);
+	if (service !== 'as2' && service !== 'sftp')
+		throw new ApiError(400, `Invalid value for service: ${service}. Use as2 or sftp`);
 	return service;
 }
 
 /** List filters with the documented precedence: primary (station, partner) beat secondary (id, then subject). */
 function listMessages({ sandbox, query }: RouteContext, box: Box): string[] {
 	const sortDir = (query.get('sortDir') ?? 'desc').toLowerCase();
-	if (sortDir !== 'asc' && sortDir !== 'desc') throw new ApiError(400, 'Invalid value for sortDir: use asc or desc');
+	if (sortDir !== 'asc' && sortDir !== 'desc')
+		throw new ApiError(400, 'Invalid value for sortDir: use asc or desc');
 	const pageOffset = queryInteger(query, 'pageOffset', 0, 0, Number.MAX_SAFE_INTEGER);
 	const pageLength = queryInteger(query, 'pageLength', 10, 1, 100);
 	const fetchAll = box === 'inbox' ? queryBoolean(query, 'fetchAll', false) : true;
@@ -37,14 +54,25 @@ function listMessages({ sandbox, query }: RouteContext, box: Box): string[] {
 	let matches = sandbox.store.messagesIn([box]).filter((m) => fetchAll || !m.isRead);
 	if (station) matches = matches.filter((m) => m.station === station);
 	if (partner) matches = matches.filter((m) => m.partner === partner);
-	if (!primary && identifier) matches = matches.filter((m) => m.identifier === normaliseId(identifier));
-	else if (!primary && subject) matches = matches.filter((m) => m.subject.toLowerCase().includes(subject.toLowerCase()));
+	if (!primary && identifier)
+		matches = matches.filter((m) => m.identifier === normaliseId(identifier));
+	else if (!primary && subject)
+		matches = matches.filter((m) => m.subject.toLowerCase().includes(subject.toLowerCase()));
 	const direction = sortDir === 'asc' ? 1 : -1;
 	const salt = sandbox.config.tieOrder === 'stable' ? undefined : sandbox.tieSalt;
-	const tieKey = salt !== undefined ? (m: StoredMessage) => createHash('sha1').update(`${salt}${m.identifier}`).digest('hex') : undefined;
+	const tieKey =
+		salt !== undefined
+			? (m: StoredMessage) => createHash('sha1').update(`${salt}${m.identifier}`).digest('hex')
+			: undefined;
 	const keys = tieKey ? new Map(matches.map((m) => [m, tieKey(m)])) : undefined;
-	matches.sort((a, b) => direction * (a.timestamp - b.timestamp) || (keys ? (keys.get(a)! < keys.get(b)! ? -1 : 1) : direction * (a.id - b.id)));
-	return matches.slice(pageOffset * pageLength, (pageOffset + 1) * pageLength).map((m) => m.identifier);
+	matches.sort(
+		(a, b) =>
+			direction * (a.timestamp - b.timestamp) ||
+			(keys ? (keys.get(a)! < keys.get(b)! ? -1 : 1) : direction * (a.id - b.id)),
+	);
+	return matches
+		.slice(pageOffset * pageLength, (pageOffset + 1) * pageLength)
+		.map((m) => m.identifier);
 }
 
 function findOr404(sandbox: Sandbox, id: string, side: string, message: string): StoredMessage {
@@ -65,31 +93,59 @@ function limited(limit: number): Transform {
 }
 
 async function submit({ sandbox, req, query }: RouteContext) {
-	if (checkService(query) !== 'as2') throw new ApiError(400, 'Only service=as2 messages can be submitted through this endpoint');
+	if (checkService(query) !== 'as2')
+		throw new ApiError(400, 'Only service=as2 messages can be submitted through this endpoint');
 	const station = header(req, 'AS2-From');
 	const partner = header(req, 'AS2-To');
-	if (!station) throw new ApiError(400, 'Missing required header: AS2-From (the AS2 identifier of your station)');
-	if (!partner) throw new ApiError(400, 'Missing required header: AS2-To (the AS2 identifier of the partner)');
-	if (!sandbox.store.state.stations.some((s) => s.as2Identifier === station)) throw new ApiError(422, `Unable to find station with AS2 identifier: ${station}`);
+	if (!station)
+		throw new ApiError(
+			400,
+			'Missing required header: AS2-From (the AS2 identifier of your station)',
+		);
+	if (!partner)
+		throw new ApiError(400, 'Missing required header: AS2-To (the AS2 identifier of the partner)');
+	if (!sandbox.store.state.stations.some((s) => s.as2Identifier === station))
+		throw new ApiError(422, `Unable to find station with AS2 identifier: ${station}`);
 	const partnerRecord = sandbox.store.state.partners.find((p) => p.as2Identifier === partner);
-	if (!partnerRecord) throw new ApiError(422, `Unable to find partner with AS2 identifier: ${partner}`);
+	if (!partnerRecord)
+		throw new ApiError(422, `Unable to find partner with AS2 identifier: ${partner}`);
 	const contentType = header(req, 'Content-Type') ?? 'application/octet-stream';
 	let files: IncomingFile[];
 	if (/^multipart\/form-data/i.test(contentType)) {
-		const parts = parseMultipart(await readBody(req, sandbox.config.maxMultipartBytes), contentType).filter((p) => p.fileName !== undefined);
-		if (parts.length === 0) throw new ApiError(400, 'The multipart body has no file parts (each attachment needs a filename)');
+		const parts = parseMultipart(
+			await readBody(req, sandbox.config.maxMultipartBytes),
+			contentType,
+		).filter((p) => p.fileName !== undefined);
+		if (parts.length === 0)
+			throw new ApiError(
+				400,
+				'The multipart body has no file parts (each attachment needs a filename)',
+			);
 		files = parts.map((p) => ({ name: p.fileName!, contentType: p.contentType, content: p.data }));
 	} else {
-		if (req.headers['content-length'] === '0') throw new ApiError(400, 'The message payload is empty');
+		if (req.headers['content-length'] === '0')
+			throw new ApiError(400, 'The message payload is empty');
 		const declared = Number(req.headers['content-length'] ?? 0);
 		if (declared > sandbox.config.maxRawBodyBytes) throw tooLarge(sandbox.config.maxRawBodyBytes);
-		files = [{ name: headerText(req, 'Attachment-Name') || 'Attachment.raw', contentType, content: req.pipe(limited(sandbox.config.maxRawBodyBytes)) }];
+		files = [
+			{
+				name: headerText(req, 'Attachment-Name') || 'Attachment.raw',
+				contentType,
+				content: req.pipe(limited(sandbox.config.maxRawBodyBytes)),
+			},
+		];
 	}
-	const subject = headerText(req, 'Subject') || String(partnerRecord.settings.messageSubject ?? `AS2 Message from ${station}`);
+	const subject =
+		headerText(req, 'Subject') ||
+		String(partnerRecord.settings.messageSubject ?? `AS2 Message from ${station}`);
 	const message = await sandbox.messages.outbound(station, partner, subject, contentType, files);
 	sandbox.lifecycle.enqueue(message);
 	return ok(
-		{ message: 'Message queued successfully', messageIdentifier: message.identifier, as2MessageId: message.identifier },
+		{
+			message: 'Message queued successfully',
+			messageIdentifier: message.identifier,
+			as2MessageId: message.identifier,
+		},
 		202,
 		{ Link: `${sandbox.url}/message/outbox/${message.identifier}` },
 	);
@@ -116,10 +172,19 @@ export const messageRoutes: Route[] = [
 				const body = await readJson(req);
 				const ids = body.messageIdentifiers ?? body.as2MessageIds;
 				if (!Array.isArray(ids) || ids.length === 0 || ids.some((id) => typeof id !== 'string')) {
-					throw new ApiError(400, 'messageIdentifiers must be a non-empty array of message identifiers');
+					throw new ApiError(
+						400,
+						'messageIdentifiers must be a non-empty array of message identifiers',
+					);
 				}
-				if (ids.length > 100) throw new ApiError(400, `At most 100 messages can be deleted in one request (got ${ids.length})`);
-				const found = (ids as string[]).map((id) => sandbox.store.findMessage(id, boxesOf(side))).filter((m): m is StoredMessage => m !== undefined);
+				if (ids.length > 100)
+					throw new ApiError(
+						400,
+						`At most 100 messages can be deleted in one request (got ${ids.length})`,
+					);
+				const found = (ids as string[])
+					.map((id) => sandbox.store.findMessage(id, boxesOf(side)))
+					.filter((m): m is StoredMessage => m !== undefined);
 				if (found.length === 0) throw new ApiError(404, 'Unable to find messages');
 				const deleted = [...new Set(found)];
 				for (const m of deleted) sandbox.store.deleteMessage(m);
@@ -162,7 +227,10 @@ export const messageRoutes: Route[] = [
 				if (present.length === 0) throw new ApiError(404, 'Attachment(s) not found');
 				return ok({
 					total: present.length,
-					attachments: present.map((a) => ({ name: a.name, url: sandbox.presignedUrl({ key: a.key, contentType: a.contentType, fileName: a.name }) })),
+					attachments: present.map((a) => ({
+						name: a.name,
+						url: sandbox.presignedUrl({ key: a.key, contentType: a.contentType, fileName: a.name }),
+					})),
 				});
 			},
 		},
@@ -173,8 +241,15 @@ export const messageRoutes: Route[] = [
 			auth: true,
 			async handle({ sandbox, params }) {
 				const message = findOr404(sandbox, params[0], side, 'MDN not found');
-				if (!message.mdn || !sandbox.store.hasFile(message.mdn.rawKey)) throw new ApiError(404, 'MDN not found');
-				return ok({ url: sandbox.presignedUrl({ key: message.mdn.rawKey, contentType: 'message/disposition-notification', fileName: 'mdn.raw' }) });
+				if (!message.mdn || !sandbox.store.hasFile(message.mdn.rawKey))
+					throw new ApiError(404, 'MDN not found');
+				return ok({
+					url: sandbox.presignedUrl({
+						key: message.mdn.rawKey,
+						contentType: 'message/disposition-notification',
+						fileName: 'mdn.raw',
+					}),
+				});
 			},
 		},
 	]),

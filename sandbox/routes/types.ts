@@ -29,4 +29,8 @@ export interface Route {
 	handle(ctx: RouteContext): Promise<Reply>;
 }
 
-export const ok = (body: unknown, status = 200, headers?: Record<string, string>): Reply => ({ status, body, headers });
+export const ok = (body: unknown, status = 200, headers?: Record<string, string>): Reply => ({
+	status,
+	body,
+	headers,
+});

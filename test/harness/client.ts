@@ -14,7 +14,16 @@ export class SandboxClient {
 
 	constructor(readonly url: string) {}
 
-	async call(method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; token?: string | null; raw?: Buffer | string } = {}): Promise<Answer> {
+	async call(
+		method: string,
+		path: string,
+		options: {
+			body?: unknown;
+			headers?: Record<string, string>;
+			token?: string | null;
+			raw?: Buffer | string;
+		} = {},
+	): Promise<Answer> {
 		const headers: Record<string, string> = { ...options.headers };
 		const token = options.token === undefined ? this.token : options.token;
 		if (token) headers.Authorization = token;
@@ -23,7 +32,11 @@ export class SandboxClient {
 			body = JSON.stringify(options.body);
 			headers['Content-Type'] ??= 'application/json';
 		}
-		const res = await fetch(path.startsWith('http') ? path : `${this.url}${path}`, { method, headers, body });
+		const res = await fetch(path.startsWith('http') ? path : `${this.url}${path}`, {
+			method,
+			headers,
+			body,
+		});
 		const text = await res.text();
 		let json;
 		try {
@@ -35,16 +48,29 @@ export class SandboxClient {
 	}
 
 	async login(mode: 'password' | 'apiToken' = 'password'): Promise<Answer> {
-		const body = mode === 'password' ? { username: SEED.username, password: SEED.password } : { tokenID: SEED.tokenId, tokenSecret: SEED.tokenSecret };
+		const body =
+			mode === 'password'
+				? { username: SEED.username, password: SEED.password }
+				: { tokenID: SEED.tokenId, tokenSecret: SEED.tokenSecret };
 		const answer = await this.call('POST', '/authorize', { body, token: null });
 		if (answer.status === 200) this.token = answer.json.apiToken;
 		return answer;
 	}
 
-	async submit(partner: string, content = 'ISA*00*~', extra: Record<string, string> = {}): Promise<Answer> {
+	async submit(
+		partner: string,
+		content = 'ISA*00*~',
+		extra: Record<string, string> = {},
+	): Promise<Answer> {
 		return await this.call('POST', '/message/submit?service=as2', {
 			raw: content,
-			headers: { 'AS2-From': SEED.station, 'AS2-To': partner, 'Content-Type': 'application/edi-x12', 'Attachment-Name': 'po.edi', ...extra },
+			headers: {
+				'AS2-From': SEED.station,
+				'AS2-To': partner,
+				'Content-Type': 'application/edi-x12',
+				'Attachment-Name': 'po.edi',
+				...extra,
+			},
 		});
 	}
 

@@ -43,7 +43,8 @@ export function registerNodeType(name: string, nodeType: INodeType): void {
 
 export const nodeTypes: INodeTypes = {
 	getByName: (type) => NODE_CLASSES[type],
-	getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(NODE_CLASSES[type], version),
+	getByNameAndVersion: (type, version) =>
+		NodeHelpers.getVersionedNodeType(NODE_CLASSES[type], version),
 	getKnownTypes: () => ({}),
 };
 
@@ -71,15 +72,28 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return [];
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		const authenticate = CREDENTIAL_TYPES[typeName].authenticate;
-		if (typeof authenticate !== 'function') throw new Error('the harness supports function authenticate only');
+		if (typeof authenticate !== 'function')
+			throw new Error('the harness supports function authenticate only');
 		return await authenticate(credentials, requestOptions);
 	}
 
-	async preAuthentication(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject, typeName: string, node: INode, credentialsExpired: boolean): Promise<ICredentialDataDecryptedObject | undefined> {
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		node: INode,
+		credentialsExpired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const type = CREDENTIAL_TYPES[typeName];
-		const expirable = type.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
+		const expirable = type.properties.find(
+			(p) => p.type === 'hidden' && p.typeOptions?.expirable === true,
+		);
 		if (!expirable || typeof type.preAuthentication !== 'function') return undefined;
 		if (credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
 		this.preAuthCalls++;
@@ -98,14 +112,29 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		throw new Error('not used by the harness');
 	}
 
-	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
 		const data = this.store.get(nodeCredentials.id ?? '');
 		if (!data) throw new Error(`No credential with id ${nodeCredentials.id}`);
-		const withDefaults = NodeHelpers.getNodeParameters(CREDENTIAL_TYPES[type].properties, data as INodeParameters, true, false, null, null);
+		const withDefaults = NodeHelpers.getNodeParameters(
+			CREDENTIAL_TYPES[type].properties,
+			data as INodeParameters,
+			true,
+			false,
+			null,
+			null,
+		);
 		return { ...(withDefaults as ICredentialDataDecryptedObject) };
 	}
 
-	async updateCredentials(nodeCredentials: INodeCredentialsDetails, _type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+	async updateCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		_type: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<void> {
 		this.store.set(nodeCredentials.id ?? '', { ...data });
 	}
 
@@ -116,7 +145,15 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
-const quietLogger = { debug() {}, info() {}, warn() {}, error() {}, scoped() { return quietLogger; } };
+const quietLogger = {
+	debug() {},
+	info() {},
+	warn() {},
+	error() {},
+	scoped() {
+		return quietLogger;
+	},
+};
 
 let binaryRoot: string | undefined;
 
@@ -124,7 +161,11 @@ let binaryRoot: string | undefined;
 export async function useFilesystemBinaryData(): Promise<string> {
 	if (binaryRoot) return binaryRoot;
 	binaryRoot = mkdtempSync(join(tmpdir(), 'mftg-binary-'));
-	const service = new BinaryDataService({ mode: 'filesystem', availableModes: ['filesystem'], localStoragePath: binaryRoot } as never, { error() {}, warn() {}, info() {} } as never, quietLogger as never);
+	const service = new BinaryDataService(
+		{ mode: 'filesystem', availableModes: ['filesystem'], localStoragePath: binaryRoot } as never,
+		{ error() {}, warn() {}, info() {} } as never,
+		quietLogger as never,
+	);
 	await service.init();
 	Container.set(BinaryDataService, service);
 	return binaryRoot;
@@ -134,7 +175,10 @@ export function binaryDataService(): BinaryDataService {
 	return Container.get(BinaryDataService);
 }
 
-export function additionalData(credentialsHelper: TestCredentialsHelper, executionId: string): IWorkflowExecuteAdditionalData {
+export function additionalData(
+	credentialsHelper: TestCredentialsHelper,
+	executionId: string,
+): IWorkflowExecuteAdditionalData {
 	return {
 		credentialsHelper,
 		executionId,

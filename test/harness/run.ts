@@ -2,17 +2,40 @@
 import { createReadStream } from 'node:fs';
 
 import { ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
-import type { IBinaryData, IConnections, IDataObject, INode, INodeExecutionData, INodeParameters, IRun, IWorkflowBase } from 'n8n-workflow';
-import { createDeferredPromise, createRunExecutionData, NodeConnectionTypes, Workflow } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IConnections,
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeParameters,
+	IRun,
+	IWorkflowBase,
+} from 'n8n-workflow';
+import {
+	createDeferredPromise,
+	createRunExecutionData,
+	NodeConnectionTypes,
+	Workflow,
+} from 'n8n-workflow';
 
-import { ACTION_NODE_TYPE, additionalData, binaryDataService, nodeTypes, type TestCredentialsHelper } from './n8n';
+import {
+	ACTION_NODE_TYPE,
+	additionalData,
+	binaryDataService,
+	nodeTypes,
+	type TestCredentialsHelper,
+} from './n8n';
 
 export const CREDENTIAL_ID = 'cred-1';
 
 export interface InputItem {
 	json?: IDataObject;
 	/** File contents inline (`data`), or a file on disk streamed into binary storage (`path`). */
-	binary?: Record<string, { data?: Buffer | string; path?: string; fileName: string; mimeType: string }>;
+	binary?: Record<
+		string,
+		{ data?: Buffer | string; path?: string; fileName: string; mimeType: string }
+	>;
 }
 
 export interface RunOptions {
@@ -36,7 +59,14 @@ export interface RunResult {
 
 let executionCounter = 0;
 
-function makeNode(parameters: INodeParameters, type: string, credentialId: string, continueOnFail = false, name = 'MFT Gateway', settings: Partial<INode> = {}): INode {
+function makeNode(
+	parameters: INodeParameters,
+	type: string,
+	credentialId: string,
+	continueOnFail = false,
+	name = 'MFT Gateway',
+	settings: Partial<INode> = {},
+): INode {
 	return {
 		...settings,
 		id: name,
@@ -51,13 +81,25 @@ function makeNode(parameters: INodeParameters, type: string, credentialId: strin
 }
 
 /** Stores input files in n8n's binary storage (filesystem mode), as an upstream node would. */
-async function storeInputs(items: InputItem[], workflowId: string, executionId: string): Promise<INodeExecutionData[]> {
+async function storeInputs(
+	items: InputItem[],
+	workflowId: string,
+	executionId: string,
+): Promise<INodeExecutionData[]> {
 	const result: INodeExecutionData[] = [];
 	for (const input of items) {
 		const binary: Record<string, IBinaryData> = {};
 		for (const [key, file] of Object.entries(input.binary ?? {})) {
-			const data = file.path ? createReadStream(file.path) : Buffer.isBuffer(file.data) ? file.data : Buffer.from(file.data ?? '');
-			binary[key] = await binaryDataService().store({ type: 'execution', workflowId, executionId }, data, { data: '', fileName: file.fileName, mimeType: file.mimeType } as IBinaryData);
+			const data = file.path
+				? createReadStream(file.path)
+				: Buffer.isBuffer(file.data)
+					? file.data
+					: Buffer.from(file.data ?? '');
+			binary[key] = await binaryDataService().store(
+				{ type: 'execution', workflowId, executionId },
+				data,
+				{ data: '', fileName: file.fileName, mimeType: file.mimeType } as IBinaryData,
+			);
 		}
 		result.push({ json: input.json ?? {}, ...(input.binary ? { binary } : {}) });
 	}
@@ -83,20 +125,61 @@ export interface ChainResult {
  * Runs a chain of MFT Gateway nodes (each feeding the next) through n8n-core's real WorkflowExecute,
  * as a manual execution does; expressions like {{ $json.messageIdentifier }} are evaluated by n8n.
  */
-export async function runChain(steps: ChainStep[], options: { credentials: TestCredentialsHelper; items?: InputItem[]; credentialId?: string; nodeType?: string }): Promise<ChainResult> {
+export async function runChain(
+	steps: ChainStep[],
+	options: {
+		credentials: TestCredentialsHelper;
+		items?: InputItem[];
+		credentialId?: string;
+		nodeType?: string;
+	},
+): Promise<ChainResult> {
 	const executionId = `exec-${++executionCounter}`;
-	const nodes = steps.map((step) => makeNode(step.parameters, options.nodeType ?? ACTION_NODE_TYPE, options.credentialId ?? CREDENTIAL_ID, step.continueOnFail, step.name, step.settings));
+	const nodes = steps.map((step) =>
+		makeNode(
+			step.parameters,
+			options.nodeType ?? ACTION_NODE_TYPE,
+			options.credentialId ?? CREDENTIAL_ID,
+			step.continueOnFail,
+			step.name,
+			step.settings,
+		),
+	);
 	const connections: IConnections = {};
-	for (let i = 0; i + 1 < nodes.length; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: NodeConnectionTypes.Main, index: 0 }]] };
-	const workflowData = { id: 'wf-1', name: 'test', active: false, isArchived: false, nodes, connections, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null } as unknown as IWorkflowBase;
-	const workflow = new Workflow({ id: 'wf-1', nodes, connections, nodeTypes, active: false, settings: {} });
+	for (let i = 0; i + 1 < nodes.length; i++)
+		connections[nodes[i].name] = {
+			main: [[{ node: nodes[i + 1].name, type: NodeConnectionTypes.Main, index: 0 }]],
+		};
+	const workflowData = {
+		id: 'wf-1',
+		name: 'test',
+		active: false,
+		isArchived: false,
+		nodes,
+		connections,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		activeVersionId: null,
+	} as unknown as IWorkflowBase;
+	const workflow = new Workflow({
+		id: 'wf-1',
+		nodes,
+		connections,
+		nodeTypes,
+		active: false,
+		settings: {},
+	});
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
 	const done = createDeferredPromise<IRun>();
 	hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
 	const data = additionalData(options.credentials, executionId);
 	(data as { hooks?: ExecutionLifecycleHooks }).hooks = hooks;
 	const inputs = await storeInputs(options.items ?? [{ json: {} }], 'wf-1', executionId);
-	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack: [{ node: nodes[0], data: { main: [inputs] }, source: null }] } });
+	const runExecutionData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node: nodes[0], data: { main: [inputs] }, source: null }],
+		},
+	});
 	await new WorkflowExecute(data, 'manual', runExecutionData).processRunExecutionData(workflow);
 	const run = await done.promise;
 	const outputs: Record<string, INodeExecutionData[]> = {};
@@ -112,7 +195,17 @@ export async function runChain(steps: ChainStep[], options: { credentials: TestC
 
 /** Runs one node through n8n-core's real WorkflowExecute, as a manual execution does. */
 export async function runNode(options: RunOptions): Promise<RunResult> {
-	const result = await runChain([{ name: 'MFT Gateway', parameters: options.parameters, continueOnFail: options.continueOnFail, settings: options.settings }], options);
+	const result = await runChain(
+		[
+			{
+				name: 'MFT Gateway',
+				parameters: options.parameters,
+				continueOnFail: options.continueOnFail,
+				settings: options.settings,
+			},
+		],
+		options,
+	);
 	return { items: result.outputs['MFT Gateway'] ?? [], error: result.error, run: result.run };
 }
 
@@ -132,10 +225,26 @@ export interface PollOptions {
 }
 
 /** Runs one poll through n8n-core's real PollContext; returns the emitted items (null = nothing new). */
-export async function runPoll(options: PollOptions): Promise<{ items: INodeExecutionData[] | null; staticData: IDataObject }> {
-	const node = makeNode(options.parameters, options.nodeType, options.credentialId ?? CREDENTIAL_ID, false, 'MFT Gateway Trigger');
+export async function runPoll(
+	options: PollOptions,
+): Promise<{ items: INodeExecutionData[] | null; staticData: IDataObject }> {
+	const node = makeNode(
+		options.parameters,
+		options.nodeType,
+		options.credentialId ?? CREDENTIAL_ID,
+		false,
+		'MFT Gateway Trigger',
+	);
 	const staticData = options.staticData ?? {};
-	const workflow = new Workflow({ id: 'wf-poll', nodes: [node], connections: {}, nodeTypes, active: true, settings: {}, staticData });
+	const workflow = new Workflow({
+		id: 'wf-poll',
+		nodes: [node],
+		connections: {},
+		nodeTypes,
+		active: true,
+		settings: {},
+		staticData,
+	});
 	const data = additionalData(options.credentials, `poll-${++executionCounter}`);
 	const context = new PollContext(workflow, node, data, options.mode ?? 'trigger', 'activate');
 	const nodeType = nodeTypes.getByNameAndVersion(options.nodeType, 1);

@@ -12,15 +12,33 @@ export interface TestEnv {
 
 export type LoginMode = 'apiToken' | 'password';
 
-export function credentialData(url: string, mode: LoginMode = 'apiToken'): ICredentialDataDecryptedObject {
+export function credentialData(
+	url: string,
+	mode: LoginMode = 'apiToken',
+): ICredentialDataDecryptedObject {
 	return mode === 'apiToken'
-		? { authentication: 'apiToken', tokenId: SEED.tokenId, tokenSecret: SEED.tokenSecret, baseUrl: url }
-		: { authentication: 'password', username: SEED.username, password: SEED.password, baseUrl: url };
+		? {
+				authentication: 'apiToken',
+				tokenId: SEED.tokenId,
+				tokenSecret: SEED.tokenSecret,
+				baseUrl: url,
+			}
+		: {
+				authentication: 'password',
+				username: SEED.username,
+				password: SEED.password,
+				baseUrl: url,
+			};
 }
 
 /** A sandbox on a free port (fast lifecycle by default) and a credential pointing at it. */
-export async function startTestEnv(options: StartOptions & { login?: LoginMode } = {}): Promise<TestEnv> {
-	const running = await startSandbox({ ...options, config: { deliveryDelayMs: 30, retryDelayMs: 30, ...options.config } });
+export async function startTestEnv(
+	options: StartOptions & { login?: LoginMode } = {},
+): Promise<TestEnv> {
+	const running = await startSandbox({
+		...options,
+		config: { deliveryDelayMs: 30, retryDelayMs: 30, ...options.config },
+	});
 	const credentials = new TestCredentialsHelper();
 	credentials.set(CREDENTIAL_ID, credentialData(running.url, options.login));
 	return { running, credentials, close: () => running.close() };

@@ -6,10 +6,28 @@ let env: TestEnv;
 beforeEach(async () => (env = await startTestEnv()));
 afterEach(async () => await env.close());
 
-const deliver = (count: number) => env.running.sandbox.deliverInbound({ station: SEED.station, partner: 'PARTNER_OK', subject: 'x', count, files: [{ name: 'a.edi', contentType: 'text/plain', content: Buffer.from('x') }] });
-const unread = () => env.running.sandbox.store.messagesIn(['inbox']).filter((m) => !m.isRead).length;
+const deliver = (count: number) =>
+	env.running.sandbox.deliverInbound({
+		station: SEED.station,
+		partner: 'PARTNER_OK',
+		subject: 'x',
+		count,
+		files: [{ name: 'a.edi', contentType: 'text/plain', content: Buffer.from('x') }],
+	});
+const unread = () =>
+	env.running.sandbox.store.messagesIn(['inbox']).filter((m) => !m.isRead).length;
 const getMany = (options: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-	runNode({ credentials: env.credentials, parameters: { resource: 'message', operation: 'getAll', folder: 'inbox', returnAll: true, ...extra, options: { includeDetails: true, markAsRead: true, concurrency: 5, ...options } } as never });
+	runNode({
+		credentials: env.credentials,
+		parameters: {
+			resource: 'message',
+			operation: 'getAll',
+			folder: 'inbox',
+			returnAll: true,
+			...extra,
+			options: { includeDetails: true, markAsRead: true, concurrency: 5, ...options },
+		} as never,
+	});
 
 describe('a failed Get Many leaves read flags as they were', () => {
 	test.each([
@@ -18,7 +36,12 @@ describe('a failed Get Many leaves read flags as they were', () => {
 	])('%s', async (_, options) => {
 		await deliver(40);
 		// One detail read fails for good (400 is not retried) while others run in parallel.
-		env.running.sandbox.faults.add({ route: 'get', action: { kind: 'status', status: 400, message: 'Broken message' }, skip: 12, times: 1 });
+		env.running.sandbox.faults.add({
+			route: 'get',
+			action: { kind: 'status', status: 400, message: 'Broken message' },
+			skip: 12,
+			times: 1,
+		});
 		const failed = await getMany(options);
 		expect(failed.error?.message).toMatch(/Broken message/);
 		expect(unread()).toBe(40);
@@ -35,7 +58,12 @@ describe('a failed Get Many leaves read flags as they were', () => {
 		const [first] = env.running.sandbox.store.messagesIn(['inbox']);
 		first.isRead = true;
 		// 10 reads without marking succeed; the 4th marking read fails.
-		env.running.sandbox.faults.add({ route: 'get', action: { kind: 'status', status: 400, message: 'Broken' }, skip: 13, times: 1 });
+		env.running.sandbox.faults.add({
+			route: 'get',
+			action: { kind: 'status', status: 400, message: 'Broken' },
+			skip: 13,
+			times: 1,
+		});
 		const failed = await getMany({ includeRead: true, concurrency: 1 });
 		expect(failed.error?.message).toMatch(/Broken/);
 		expect(unread()).toBe(9);
@@ -46,8 +74,22 @@ describe('a failed Get Many leaves read flags as they were', () => {
 test('Return All outputs each message once while messages arrive between page requests', async () => {
 	const before = await deliver(35);
 	// Before the 2nd and 3rd page requests, 3 new messages arrive (newest first: every page shifts by 3).
-	env.running.sandbox.faults.add({ route: 'list', action: { kind: 'arrive', count: 3 }, skip: 1, times: 2 });
-	const run = await runNode({ credentials: env.credentials, parameters: { resource: 'message', operation: 'getAll', folder: 'inbox', returnAll: true, options: { pageSize: 10 } } as never });
+	env.running.sandbox.faults.add({
+		route: 'list',
+		action: { kind: 'arrive', count: 3 },
+		skip: 1,
+		times: 2,
+	});
+	const run = await runNode({
+		credentials: env.credentials,
+		parameters: {
+			resource: 'message',
+			operation: 'getAll',
+			folder: 'inbox',
+			returnAll: true,
+			options: { pageSize: 10 },
+		} as never,
+	});
 	expect(run.error).toBeUndefined();
 	const ids = run.items.map((i) => i.json.messageIdentifier as string);
 	expect(new Set(ids).size).toBe(ids.length);

@@ -19,16 +19,32 @@ test('scripted: the next 2 list calls fail with 503, then it answers', async () 
 });
 
 test('429 carries Retry-After; unknown fault kinds are refused', async () => {
-	await client.fault({ route: 'get', action: { kind: 'status', status: 429, retryAfter: 3 }, times: 1 });
+	await client.fault({
+		route: 'get',
+		action: { kind: 'status', status: 429, retryAfter: 3 },
+		times: 1,
+	});
 	const answer = await client.call('GET', '/message/inbox/%3Cx%3E');
 	expect(answer.status).toBe(429);
 	expect(answer.headers.get('retry-after')).toBe('3');
 	expect(answer.json).toEqual({ message: 'Too Many Requests' });
-	expect((await client.call('POST', '/_sandbox/faults', { body: { route: 'get', action: { kind: 'explode' } }, token: null })).status).toBe(400);
+	expect(
+		(
+			await client.call('POST', '/_sandbox/faults', {
+				body: { route: 'get', action: { kind: 'explode' } },
+				token: null,
+			})
+		).status,
+	).toBe(400);
 });
 
 test('"after" faults: the submit is stored, the answer is lost', async () => {
-	await client.fault({ route: 'submit', action: { kind: 'status', status: 500 }, when: 'after', times: 1 });
+	await client.fault({
+		route: 'submit',
+		action: { kind: 'status', status: 500 },
+		when: 'after',
+		times: 1,
+	});
 	expect((await client.submit('PARTNER_OK')).status).toBe(500);
 	expect(running.sandbox.store.messagesIn(['queued'])).toHaveLength(1);
 	await client.fault({ route: 'submit', action: { kind: 'drop' }, when: 'before', times: 1 });
@@ -38,7 +54,9 @@ test('"after" faults: the submit is stored, the answer is lost', async () => {
 
 test('token expiry: this and later calls with that token get 401; a new login works', async () => {
 	await client.fault({ route: 'list', action: { kind: 'expireToken' }, times: 1 });
-	expect((await client.call('GET', '/message/inbox')).json).toEqual({ message: 'The incoming token has expired' });
+	expect((await client.call('GET', '/message/inbox')).json).toEqual({
+		message: 'The incoming token has expired',
+	});
 	expect((await client.call('GET', '/message/inbox')).status).toBe(401);
 	await client.login();
 	expect((await client.call('GET', '/message/inbox')).status).toBe(200);
@@ -50,7 +68,13 @@ test('latency and seeded random rates repeat for the same seed', async () => {
 	await client.call('GET', '/message/inbox');
 	expect(Date.now() - started).toBeGreaterThanOrEqual(100);
 	const pattern = async () => {
-		await client.call('POST', '/_sandbox/faults', { body: { seed: 7, rules: [{ route: 'list', action: { kind: 'status', status: 502 }, rate: 0.3 }] }, token: null });
+		await client.call('POST', '/_sandbox/faults', {
+			body: {
+				seed: 7,
+				rules: [{ route: 'list', action: { kind: 'status', status: 502 }, rate: 0.3 }],
+			},
+			token: null,
+		});
 		const seen = [];
 		for (let i = 0; i < 40; i++) seen.push((await client.call('GET', '/message/inbox')).status);
 		await client.call('DELETE', '/_sandbox/faults', { token: null });

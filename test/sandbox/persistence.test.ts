@@ -12,7 +12,10 @@ test('with a data directory, messages, files, read flags and tokens survive a re
 		const first = await startSandbox({ dataDir, config: { deliveryDelayMs: 3_600_000 } });
 		const client = new SandboxClient(first.url);
 		await client.login();
-		const [read, unread] = await client.inbound({ count: 2, attachments: [{ name: 'x.edi', text: 'kept' }] });
+		const [read, unread] = await client.inbound({
+			count: 2,
+			attachments: [{ name: 'x.edi', text: 'kept' }],
+		});
 		await client.call('GET', `/message/inbox/${enc(read)}`);
 		const queued = (await client.submit('PARTNER_OK')).json.messageIdentifier;
 		await first.close();
@@ -21,7 +24,8 @@ test('with a data directory, messages, files, read flags and tokens survive a re
 		const again = new SandboxClient(second.url);
 		again.token = client.token; // issued before the restart: the signing key was kept
 		expect((await again.call('GET', '/message/inbox')).json.messages).toEqual([unread]);
-		const url = (await again.call('GET', `/message/inbox/${enc(read)}/attachments`)).json.attachments[0].url;
+		const url = (await again.call('GET', `/message/inbox/${enc(read)}/attachments`)).json
+			.attachments[0].url;
 		expect(await (await fetch(url)).text()).toBe('kept');
 		await again.settle(); // the queued message resumes its lifecycle
 		expect((await again.call('GET', `/message/outbox/${enc(queued)}`)).json.msgStatus).toBe('Sent');

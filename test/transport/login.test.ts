@@ -30,15 +30,26 @@ describe.each(['apiToken', 'password'] as const)('%s login', (login) => {
 		expect((await list()).error).toBeUndefined();
 		const { logins, refreshes } = env.running.sandbox.stats;
 		// password sessions renew with the refresh token; API-token sessions log in again
-		expect(login === 'password' ? [logins.password, refreshes] : [logins.apiToken, refreshes]).toEqual(login === 'password' ? [1, 1] : [2, 0]);
+		expect(
+			login === 'password' ? [logins.password, refreshes] : [logins.apiToken, refreshes],
+		).toEqual(login === 'password' ? [1, 1] : [2, 0]);
 	});
 });
 
 test('a token that expires in the middle of a run is renewed once and the run completes', async () => {
 	env = await startTestEnv({ login: 'password' });
-	await env.running.sandbox.deliverInbound({ station: SEED.station, partner: 'PARTNER_OK', subject: 's', count: 5, files: [{ name: 'a.edi', contentType: 'text/plain', content: Buffer.from('x') }] });
+	await env.running.sandbox.deliverInbound({
+		station: SEED.station,
+		partner: 'PARTNER_OK',
+		subject: 's',
+		count: 5,
+		files: [{ name: 'a.edi', contentType: 'text/plain', content: Buffer.from('x') }],
+	});
 	env.running.sandbox.faults.add({ route: 'get', action: { kind: 'expireToken' }, times: 1 });
-	const run = await runNode({ credentials: env.credentials, parameters: { ...LIST, options: { includeDetails: true, concurrency: 1 } } });
+	const run = await runNode({
+		credentials: env.credentials,
+		parameters: { ...LIST, options: { includeDetails: true, concurrency: 1 } },
+	});
 	expect(run.error).toBeUndefined();
 	expect(run.items).toHaveLength(5);
 	expect(env.running.sandbox.stats.refreshes).toBe(1);
@@ -58,9 +69,15 @@ test('a rejected refresh falls back to a password login', async () => {
 
 test('a login that meets passing faults is tried again; bad credentials are not', async () => {
 	env = await startTestEnv();
-	env.running.sandbox.faults.add({ route: 'authorize', action: { kind: 'status', status: 503 }, times: 2 });
+	env.running.sandbox.faults.add({
+		route: 'authorize',
+		action: { kind: 'status', status: 503 },
+		times: 2,
+	});
 	expect((await list()).error).toBeUndefined();
-	expect(env.running.sandbox.stats.requests.filter((r) => r.route === 'authorize').map((r) => r.status)).toEqual([503, 503, 200]);
+	expect(
+		env.running.sandbox.stats.requests.filter((r) => r.route === 'authorize').map((r) => r.status),
+	).toEqual([503, 503, 200]);
 	const credentials = new TestCredentialsHelper();
 	credentials.set(CREDENTIAL_ID, { ...credentialData(env.running.url), tokenSecret: 'wrong' });
 	env.running.sandbox.stats.reset();
@@ -74,23 +91,40 @@ describe('login failures say what is wrong, without secrets', () => {
 	});
 
 	test.each([
-		['wrong password', { authentication: 'password', username: SEED.username, password: 'not-the-password' }, /rejected the username or password \("Authentication Failed: Bad credentials"\)/],
-		['wrong token secret', { authentication: 'apiToken', tokenId: SEED.tokenId, tokenSecret: 'wrong-secret-value' }, /rejected the Token ID or Token Secret/],
-		['account without API access', { authentication: 'password', username: SEED.noApiUsername, password: SEED.noApiPassword }, /not allowed to use the MFT Gateway REST API/],
+		[
+			'wrong password',
+			{ authentication: 'password', username: SEED.username, password: 'not-the-password' },
+			/rejected the username or password \("Authentication Failed: Bad credentials"\)/,
+		],
+		[
+			'wrong token secret',
+			{ authentication: 'apiToken', tokenId: SEED.tokenId, tokenSecret: 'wrong-secret-value' },
+			/rejected the Token ID or Token Secret/,
+		],
+		[
+			'account without API access',
+			{ authentication: 'password', username: SEED.noApiUsername, password: SEED.noApiPassword },
+			/not allowed to use the MFT Gateway REST API/,
+		],
 	])('%s', async (_name, data, expected) => {
 		const credentials = new TestCredentialsHelper();
 		credentials.set(CREDENTIAL_ID, { ...data, baseUrl: env.running.url });
 		const run = await list(credentials);
 		expect(run.error?.message).toMatch(expected);
-		for (const secret of ['not-the-password', 'wrong-secret-value', SEED.noApiPassword]) expect(JSON.stringify(run.error)).not.toContain(secret);
+		for (const secret of ['not-the-password', 'wrong-secret-value', SEED.noApiPassword])
+			expect(JSON.stringify(run.error)).not.toContain(secret);
 	});
 
 	test('unreachable host and a URL that is not the API', async () => {
 		const credentials = new TestCredentialsHelper();
 		credentials.set(CREDENTIAL_ID, credentialData('http://127.0.0.1:9', 'apiToken'));
-		expect((await list(credentials)).error?.message).toMatch(/Could not connect to 127\.0\.0\.1:9: the connection was refused/);
+		expect((await list(credentials)).error?.message).toMatch(
+			/Could not connect to 127\.0\.0\.1:9: the connection was refused/,
+		);
 		credentials.set(CREDENTIAL_ID, credentialData(env.running.filesUrl, 'apiToken'));
-		expect((await list(credentials)).error?.message).toMatch(/does not look like the MFT Gateway API: POST \/authorize answered HTTP 405/);
+		expect((await list(credentials)).error?.message).toMatch(
+			/does not look like the MFT Gateway API: POST \/authorize answered HTTP 405/,
+		);
 		credentials.set(CREDENTIAL_ID, credentialData('ftp://example.com', 'apiToken'));
 		expect((await list(credentials)).error?.message).toMatch(/must start with https:\/\//);
 	});
@@ -105,7 +139,10 @@ describe('changed login details never reuse the old session', () => {
 		expect((await list()).error).toBeUndefined();
 		const oldToken = env.credentials.get(CREDENTIAL_ID).sessionToken;
 		other = await startSandbox();
-		env.credentials.set(CREDENTIAL_ID, { ...env.credentials.get(CREDENTIAL_ID), baseUrl: other.url });
+		env.credentials.set(CREDENTIAL_ID, {
+			...env.credentials.get(CREDENTIAL_ID),
+			baseUrl: other.url,
+		});
 		expect((await list()).error).toBeUndefined();
 		// The stored token belongs to the old host: n8n logs in first, and no call goes out without a token.
 		expect(other.sandbox.stats.requests.map((r) => [r.route, r.status, r.authorization])).toEqual([
@@ -118,9 +155,14 @@ describe('changed login details never reuse the old session', () => {
 	test('a changed secret: the stored token is dropped and the new (wrong) secret is reported', async () => {
 		env = await startTestEnv();
 		expect((await list()).error).toBeUndefined();
-		env.credentials.set(CREDENTIAL_ID, { ...env.credentials.get(CREDENTIAL_ID), tokenSecret: 'typo' });
+		env.credentials.set(CREDENTIAL_ID, {
+			...env.credentials.get(CREDENTIAL_ID),
+			tokenSecret: 'typo',
+		});
 		const run = await list();
 		expect(run.error?.message).toMatch(/rejected the Token ID or Token Secret/);
-		expect(env.running.sandbox.stats.requests.filter((r) => r.route === 'list' && r.status === 200)).toHaveLength(1);
+		expect(
+			env.running.sandbox.stats.requests.filter((r) => r.route === 'list' && r.status === 200),
+		).toHaveLength(1);
 	});
 });

@@ -16,7 +16,10 @@ function sources(dir: string): string[] {
 	});
 }
 
-const files = sources(root).map((path) => ({ path: relative(root, path), text: readFileSync(path, 'utf8') }));
+const files = sources(root).map((path) => ({
+	path: relative(root, path),
+	text: readFileSync(path, 'utf8'),
+}));
 
 test('only transport/messages.ts pages through a list (pageOffset)', () => {
 	expect(files.filter((f) => f.text.includes('pageOffset')).map((f) => f.path)).toEqual([SHARED]);
@@ -24,12 +27,22 @@ test('only transport/messages.ts pages through a list (pageOffset)', () => {
 
 test('only transport/messages.ts reads a single message (GET /message/{box}/{id})', () => {
 	// A path to the message itself is `messagePath(side, id)` with no suffix; other callers use it for deletes only.
-	const readers = files.filter((f) => /method: 'GET',\s*path: messagePath\([^,]+, [^,)]+\)/.test(f.text)).map((f) => f.path);
+	const readers = files
+		.filter((f) => /method: 'GET',\s*path: messagePath\([^,]+, [^,)]+\)/.test(f.text))
+		.map((f) => f.path);
 	expect(readers).toEqual([SHARED]);
-	expect(files.filter((f) => f.path !== SHARED && /markAsRead:/.test(f.text) && /messagePath\(/.test(f.text)).map((f) => f.path)).toEqual([]);
+	expect(
+		files
+			.filter(
+				(f) => f.path !== SHARED && /markAsRead:/.test(f.text) && /messagePath\(/.test(f.text),
+			)
+			.map((f) => f.path),
+	).toEqual([]);
 });
 
 test('the node and the trigger both use it', () => {
-	const users = files.filter((f) => /from '(\.\.\/)+(MftGateway\/)?transport\/messages'/.test(f.text)).map((f) => f.path.split('/')[0]);
+	const users = files
+		.filter((f) => /from '(\.\.\/)+(MftGateway\/)?transport\/messages'/.test(f.text))
+		.map((f) => f.path.split('/')[0]);
 	expect(new Set(users)).toEqual(new Set(['MftGateway', 'MftGatewayTrigger']));
 });

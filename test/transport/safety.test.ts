@@ -19,11 +19,25 @@ beforeEach(() => {
 	env.running.sandbox.stats.reset();
 });
 
-const run = (parameters: Record<string, unknown>, items?: Parameters<typeof runNode>[0]['items']) => runNode({ credentials: env.credentials, parameters: parameters as never, items });
-const DOWNLOAD = { resource: 'attachment', operation: 'getAll', box: 'inbox', output: 'binary', binaryMode: 'separate', binaryPropertyName: 'data' };
+const run = (parameters: Record<string, unknown>, items?: Parameters<typeof runNode>[0]['items']) =>
+	runNode({ credentials: env.credentials, parameters: parameters as never, items });
+const DOWNLOAD = {
+	resource: 'attachment',
+	operation: 'getAll',
+	box: 'inbox',
+	output: 'binary',
+	binaryMode: 'separate',
+	binaryPropertyName: 'data',
+};
 
 async function inbound(text: string): Promise<string> {
-	const [id] = await env.running.sandbox.deliverInbound({ station: SEED.station, partner: 'PARTNER_OK', subject: 'x', count: 1, files: [{ name: 'in.edi', contentType: 'application/edi-x12', content: Buffer.from(text) }] });
+	const [id] = await env.running.sandbox.deliverInbound({
+		station: SEED.station,
+		partner: 'PARTNER_OK',
+		subject: 'x',
+		count: 1,
+		files: [{ name: 'in.edi', contentType: 'application/edi-x12', content: Buffer.from(text) }],
+	});
 	return id;
 }
 
@@ -35,41 +49,88 @@ test('pre-signed downloads never carry the Authorization header', async () => {
 	const files = env.running.sandbox.stats.requests.filter((r) => r.route === 'file');
 	expect(files).toHaveLength(1);
 	expect(files[0].authorization).toBe(false);
-	expect(env.running.sandbox.stats.requests.filter((r) => r.route === 'attachments')[0].authorization).toBe(true);
+	expect(
+		env.running.sandbox.stats.requests.filter((r) => r.route === 'attachments')[0].authorization,
+	).toBe(true);
 });
 
 test('an expired pre-signed URL is renewed once', async () => {
 	const id = await inbound('late');
 	// The first download waits past the URL's 1 s lifetime, so the file host refuses it as expired.
-	env.running.sandbox.faults.add({ route: 'file', action: { kind: 'latency', ms: 1200 }, times: 1 });
+	env.running.sandbox.faults.add({
+		route: 'file',
+		action: { kind: 'latency', ms: 1200 },
+		times: 1,
+	});
 	const result = await run({ ...DOWNLOAD, messageId: id });
 	expect(result.error).toBeUndefined();
 	expect((await binaryBytes(result.items[0].binary!.data)).toString()).toBe('late');
-	expect(env.running.sandbox.stats.requests.filter((r) => r.route === 'file').map((r) => r.status)).toEqual([403, 200]);
+	expect(
+		env.running.sandbox.stats.requests.filter((r) => r.route === 'file').map((r) => r.status),
+	).toEqual([403, 200]);
 	expect(env.running.sandbox.stats.byRoute().attachments).toBe(2);
 });
 
 test('CR/LF in a subject is refused before any request, naming the field', async () => {
-	const result = await run({ resource: 'message', operation: 'send', station: SEED.station, partner: 'PARTNER_OK', payload: 'text', text: 'x', fileName: 'a.edi', options: { subject: 'Invoice\r\nBcc: evil' } });
+	const result = await run({
+		resource: 'message',
+		operation: 'send',
+		station: SEED.station,
+		partner: 'PARTNER_OK',
+		payload: 'text',
+		text: 'x',
+		fileName: 'a.edi',
+		options: { subject: 'Invoice\r\nBcc: evil' },
+	});
 	expect(result.error?.message).toBe('Subject contains a carriage return (CR)');
 	expect(env.running.sandbox.stats.requests).toHaveLength(0);
-	const station = await run({ resource: 'message', operation: 'send', station: 'MY\nSTATION', partner: 'PARTNER_OK', payload: 'text', text: 'x', fileName: 'a.edi' });
+	const station = await run({
+		resource: 'message',
+		operation: 'send',
+		station: 'MY\nSTATION',
+		partner: 'PARTNER_OK',
+		payload: 'text',
+		text: 'x',
+		fileName: 'a.edi',
+	});
 	expect(station.error?.message).toBe('Station (AS2-From) contains a line break (LF)');
 	expect(env.running.sandbox.stats.requests).toHaveLength(0);
 });
 
 test('a streamed upload with a revoked token renews the session and sends once, without hanging', async () => {
-	expect((await run({ resource: 'message', operation: 'getAll', folder: 'queued', returnAll: true })).error).toBeUndefined();
+	expect(
+		(await run({ resource: 'message', operation: 'getAll', folder: 'queued', returnAll: true }))
+			.error,
+	).toBeUndefined();
 	env.running.sandbox.expireAllTokens();
 	env.running.sandbox.stats.reset();
 	const started = Date.now();
 	const result = await run(
-		{ resource: 'message', operation: 'send', station: SEED.station, partner: 'PARTNER_OK', payload: 'binary', binaryProperties: 'data' },
-		[{ binary: { data: { data: Buffer.alloc(256 * 1024, 7), fileName: 'big.bin', mimeType: 'application/octet-stream' } } }],
+		{
+			resource: 'message',
+			operation: 'send',
+			station: SEED.station,
+			partner: 'PARTNER_OK',
+			payload: 'binary',
+			binaryProperties: 'data',
+		},
+		[
+			{
+				binary: {
+					data: {
+						data: Buffer.alloc(256 * 1024, 7),
+						fileName: 'big.bin',
+						mimeType: 'application/octet-stream',
+					},
+				},
+			},
+		],
 	);
 	expect(result.error).toBeUndefined();
 	expect(Date.now() - started).toBeLessThan(5000);
-	expect(env.running.sandbox.stats.requests.filter((r) => r.route === 'submit').map((r) => r.status)).toEqual([401, 202]);
+	expect(
+		env.running.sandbox.stats.requests.filter((r) => r.route === 'submit').map((r) => r.status),
+	).toEqual([401, 202]);
 	const queued = env.running.sandbox.store.state.messages.filter((m) => !m.incoming);
 	expect(queued).toHaveLength(1);
 	expect(queued[0].attachments[0].size).toBe(256 * 1024);
@@ -84,13 +145,29 @@ test('redirects are not followed: the login details and the token stay on the co
 	await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
 	try {
 		const credentials = new TestCredentialsHelper();
-		credentials.set(CREDENTIAL_ID, { authentication: 'password', username: SEED.username, password: SEED.password, baseUrl: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}` });
-		const result = await runNode({ credentials, parameters: { resource: 'message', operation: 'getAll', folder: 'inbox', returnAll: true } });
-		expect(result.error?.message).toMatch(/answered the login with a redirect to http:\/\/127\.0\.0\.1:\d+\/authorize; it was not followed/);
+		credentials.set(CREDENTIAL_ID, {
+			authentication: 'password',
+			username: SEED.username,
+			password: SEED.password,
+			baseUrl: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`,
+		});
+		const result = await runNode({
+			credentials,
+			parameters: { resource: 'message', operation: 'getAll', folder: 'inbox', returnAll: true },
+		});
+		expect(result.error?.message).toMatch(
+			/answered the login with a redirect to http:\/\/127\.0\.0\.1:\d+\/authorize; it was not followed/,
+		);
 		expect(env.running.sandbox.stats.requests).toHaveLength(0);
 		// A session that is already open does not follow an API redirect either.
-		credentials.set(CREDENTIAL_ID, { ...env.credentials.get(CREDENTIAL_ID), baseUrl: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}` });
-		const stale = await runNode({ credentials, parameters: { resource: 'message', operation: 'getAll', folder: 'inbox', returnAll: true } });
+		credentials.set(CREDENTIAL_ID, {
+			...env.credentials.get(CREDENTIAL_ID),
+			baseUrl: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`,
+		});
+		const stale = await runNode({
+			credentials,
+			parameters: { resource: 'message', operation: 'getAll', folder: 'inbox', returnAll: true },
+		});
 		expect(stale.error?.message).toMatch(/redirect/);
 		expect(env.running.sandbox.stats.requests.filter((r) => r.authorization)).toHaveLength(0);
 	} finally {
@@ -102,7 +179,12 @@ test('no error text or output contains a token, a password, a secret or a URL si
 	const texts: string[] = [];
 	const collect = async (parameters: Record<string, unknown>) => {
 		const result = await run(parameters);
-		texts.push(JSON.stringify(result.error ?? null), result.error?.message ?? '', String(result.error?.description ?? ''), JSON.stringify(result.items));
+		texts.push(
+			JSON.stringify(result.error ?? null),
+			result.error?.message ?? '',
+			String(result.error?.description ?? ''),
+			JSON.stringify(result.items),
+		);
 	};
 	const id = await inbound('secret-free');
 	env.running.sandbox.faults.add({ route: 'file', action: { kind: 'status', status: 500 } });
@@ -111,13 +193,20 @@ test('no error text or output contains a token, a password, a secret or a URL si
 	env.running.sandbox.faults.add({ route: 'list', action: { kind: 'status', status: 401 } });
 	await collect({ resource: 'message', operation: 'getAll', folder: 'inbox', returnAll: true });
 	env.running.sandbox.faults.clear();
-	await collect({ resource: 'mdn', operation: 'get', box: 'inbox', messageId: id, binaryPropertyName: 'mdn' });
+	await collect({
+		resource: 'mdn',
+		operation: 'get',
+		box: 'inbox',
+		messageId: id,
+		binaryPropertyName: 'mdn',
+	});
 	await collect({ resource: 'message', operation: 'get', box: 'outbox', messageId: '<missing@x>' });
 	await sleep(10);
 	const stored = env.credentials.get(CREDENTIAL_ID);
 	const joined = texts.join('\n');
 	expect(texts[1]).toMatch(/Download attachment "in.edi" .* failed/); // the download error is there
-	for (const secret of [stored.sessionToken, stored.refreshToken, SEED.password]) expect(joined).not.toContain(String(secret));
+	for (const secret of [stored.sessionToken, stored.refreshToken, SEED.password])
+		expect(joined).not.toContain(String(secret));
 	expect(joined).not.toMatch(/eyJ[\w-]{10,}\./);
 	expect(joined).not.toMatch(/X-Amz-Signature=[0-9a-f]{16}/);
 });

@@ -54,12 +54,35 @@ test('a pool never runs more tasks than the throttle allows at that moment', asy
 test('Get Many with details under 429s: every message once, in order, and the account throttle backed off', async () => {
 	const env = await startTestEnv();
 	try {
-		const ids = await env.running.sandbox.deliverInbound({ station: SEED.station, partner: 'PARTNER_OK', subject: 'x', count: 120, timestamp: Date.now() - 60_000, timestampStepMs: 1, files: [{ name: 'a.edi', contentType: 'text/plain', content: Buffer.from('x') }] });
-		env.running.sandbox.faults.add({ route: 'get', action: { kind: 'status', status: 429, retryAfter: 0 }, rate: 0.1 });
-		const run = await runNode({ credentials: env.credentials, parameters: { resource: 'message', operation: 'getAll', folder: 'inbox', returnAll: true, options: { includeDetails: true } } as never });
+		const ids = await env.running.sandbox.deliverInbound({
+			station: SEED.station,
+			partner: 'PARTNER_OK',
+			subject: 'x',
+			count: 120,
+			timestamp: Date.now() - 60_000,
+			timestampStepMs: 1,
+			files: [{ name: 'a.edi', contentType: 'text/plain', content: Buffer.from('x') }],
+		});
+		env.running.sandbox.faults.add({
+			route: 'get',
+			action: { kind: 'status', status: 429, retryAfter: 0 },
+			rate: 0.1,
+		});
+		const run = await runNode({
+			credentials: env.credentials,
+			parameters: {
+				resource: 'message',
+				operation: 'getAll',
+				folder: 'inbox',
+				returnAll: true,
+				options: { includeDetails: true },
+			} as never,
+		});
 		expect(run.error).toBeUndefined();
 		expect(run.items.map((i) => i.json.identifier)).toEqual([...ids].reverse());
-		expect(env.running.sandbox.stats.requests.filter((r) => r.status === 429).length).toBeGreaterThan(3);
+		expect(
+			env.running.sandbox.stats.requests.filter((r) => r.status === 429).length,
+		).toBeGreaterThan(3);
 		// The account's throttle (shared by this process's executions) is below its ceiling now.
 		expect(throttleFor(CREDENTIAL_ID).limit(MAX_IN_FLIGHT)).toBeLessThan(MAX_IN_FLIGHT);
 	} finally {

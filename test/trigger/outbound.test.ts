@@ -9,7 +9,9 @@ import { startTestEnv, type TestEnv } from '../harness/sandbox';
 let env: TestEnv;
 let client: SandboxClient;
 beforeEach(async () => {
-	env = await startTestEnv({ config: { deliveryDelayMs: 3_600_000, retryDelayMs: 3_600_000, maxAttempts: 2 } });
+	env = await startTestEnv({
+		config: { deliveryDelayMs: 3_600_000, retryDelayMs: 3_600_000, maxAttempts: 2 },
+	});
 	client = new SandboxClient(env.running.url);
 	await client.login();
 });
@@ -18,12 +20,18 @@ afterEach(async () => await env.close());
 function trigger(event: string) {
 	const staticData: IDataObject = {};
 	return async () => {
-		const result = await runPoll({ credentials: env.credentials, nodeType: TRIGGER_NODE_TYPE, staticData, parameters: { event, options: {} } });
+		const result = await runPoll({
+			credentials: env.credentials,
+			nodeType: TRIGGER_NODE_TYPE,
+			staticData,
+			parameters: { event, options: {} },
+		});
 		return (result.items ?? []).map((i) => i.json);
 	};
 }
 
-const submit = async (partner: string) => (await client.submit(partner)).json.messageIdentifier as string;
+const submit = async (partner: string) =>
+	(await client.submit(partner)).json.messageIdentifier as string;
 
 test('sent, failed and incomplete events fire once per message as the lifecycle moves them', async () => {
 	const sent = trigger('messageSent');
@@ -39,9 +47,16 @@ test('sent, failed and incomplete events fire once per message as the lifecycle 
 	await client.settle();
 	const [s, f, i] = [await sent(), await failed(), await incomplete()];
 	expect(s.map((m) => m.identifier)).toEqual([ok1, ok2]);
-	expect(s[0]).toMatchObject({ event: 'messageSent', msgStatus: 'Sent', mdnMessage: expect.any(Object) });
+	expect(s[0]).toMatchObject({
+		event: 'messageSent',
+		msgStatus: 'Sent',
+		mdnMessage: expect.any(Object),
+	});
 	expect(f.map((m) => m.identifier).sort()).toEqual([rejected, down].sort());
-	expect(f.find((m) => m.identifier === rejected)).toMatchObject({ event: 'messageFailed', failureReason: 'Received HTTP status code of 422' });
+	expect(f.find((m) => m.identifier === rejected)).toMatchObject({
+		event: 'messageFailed',
+		failureReason: 'Received HTTP status code of 422',
+	});
 	expect(i.map((m) => m.identifier)).toEqual([silent]);
 	for (const poll of [sent, failed, incomplete]) expect(await poll()).toEqual([]);
 });
@@ -56,7 +71,9 @@ test('a message that fails long after newer ones already failed is still reporte
 	while (!env.running.sandbox.store.findMessage(quick, ['failed'])) await sleep(10);
 	expect((await failed()).map((m) => m.identifier)).toEqual([quick]);
 	await client.settle(); // now the slow one runs out of retries
-	expect(env.running.sandbox.store.findMessage(slow, ['failed'])!.timestamp).toBeLessThan(env.running.sandbox.store.findMessage(quick, ['failed'])!.timestamp);
+	expect(env.running.sandbox.store.findMessage(slow, ['failed'])!.timestamp).toBeLessThan(
+		env.running.sandbox.store.findMessage(quick, ['failed'])!.timestamp,
+	);
 	expect((await failed()).map((m) => m.identifier)).toEqual([slow]);
 	expect(await failed()).toEqual([]);
 });

@@ -11,14 +11,25 @@ beforeEach(async () => {
 });
 afterEach(async () => await env.close());
 
-const deliver = (count: number, extra: { subject?: string; timestamp?: number; files?: Array<{ name: string; text: string }> } = {}) =>
+const deliver = (
+	count: number,
+	extra: {
+		subject?: string;
+		timestamp?: number;
+		files?: Array<{ name: string; text: string }>;
+	} = {},
+) =>
 	env.running.sandbox.deliverInbound({
 		station: SEED.station,
 		partner: 'PARTNER_OK',
 		subject: extra.subject ?? 'in',
 		count,
 		timestamp: extra.timestamp,
-		files: (extra.files ?? [{ name: 'order.edi', text: 'ISA*00*~' }]).map((f) => ({ name: f.name, contentType: 'application/edi-x12', content: Buffer.from(f.text) })),
+		files: (extra.files ?? [{ name: 'order.edi', text: 'ISA*00*~' }]).map((f) => ({
+			name: f.name,
+			contentType: 'application/edi-x12',
+			content: Buffer.from(f.text),
+		})),
 	});
 
 function poller(options: IDataObject = {}, trackBy = 'n8n') {
@@ -31,27 +42,47 @@ function poller(options: IDataObject = {}, trackBy = 'n8n') {
 			staticData = value;
 		},
 		async poll(mode: 'trigger' | 'manual' = 'trigger') {
-			const result = await runPoll({ credentials: env.credentials, nodeType: TRIGGER_NODE_TYPE, mode, staticData, parameters: { event: 'messageReceived', trackBy, options: options as never } });
+			const result = await runPoll({
+				credentials: env.credentials,
+				nodeType: TRIGGER_NODE_TYPE,
+				mode,
+				staticData,
+				parameters: { event: 'messageReceived', trackBy, options: options as never },
+			});
 			return result.items;
 		},
 	};
 }
 
-const ids = (items: Array<{ json: IDataObject }> | null) => (items ?? []).map((i) => i.json.identifier ?? i.json.messageIdentifier);
+const ids = (items: Array<{ json: IDataObject }> | null) =>
+	(items ?? []).map((i) => i.json.identifier ?? i.json.messageIdentifier);
 
-test.each(['n8n', 'readFlag'])('first poll emits nothing old; the next emits exactly the 3 new ones, with their files (%s)', async (trackBy) => {
-	await deliver(2);
-	const trigger = poller({ downloadAttachments: true }, trackBy);
-	expect(await trigger.poll()).toBeNull();
-	const fresh = await deliver(3, { files: [{ name: 'a.x12', text: 'AAA' }, { name: 'b.x12', text: 'BBB' }] });
-	const items = await trigger.poll();
-	expect(ids(items)).toEqual(fresh);
-	expect(items![0].json).toMatchObject({ event: 'messageReceived', incoming: true, senderIdentifier: 'PARTNER_OK', timestampIso: expect.any(String) });
-	expect(Object.keys(items![0].binary!)).toEqual(['attachment_0', 'attachment_1']);
-	expect(items![0].binary!.attachment_1.fileName).toBe('b.x12');
-	expect((await binaryBytes(items![0].binary!.attachment_1)).toString()).toBe('BBB');
-	expect(await trigger.poll()).toBeNull();
-});
+test.each(['n8n', 'readFlag'])(
+	'first poll emits nothing old; the next emits exactly the 3 new ones, with their files (%s)',
+	async (trackBy) => {
+		await deliver(2);
+		const trigger = poller({ downloadAttachments: true }, trackBy);
+		expect(await trigger.poll()).toBeNull();
+		const fresh = await deliver(3, {
+			files: [
+				{ name: 'a.x12', text: 'AAA' },
+				{ name: 'b.x12', text: 'BBB' },
+			],
+		});
+		const items = await trigger.poll();
+		expect(ids(items)).toEqual(fresh);
+		expect(items![0].json).toMatchObject({
+			event: 'messageReceived',
+			incoming: true,
+			senderIdentifier: 'PARTNER_OK',
+			timestampIso: expect.any(String),
+		});
+		expect(Object.keys(items![0].binary!)).toEqual(['attachment_0', 'attachment_1']);
+		expect(items![0].binary!.attachment_1.fileName).toBe('b.x12');
+		expect((await binaryBytes(items![0].binary!.attachment_1)).toString()).toBe('BBB');
+		expect(await trigger.poll()).toBeNull();
+	},
+);
 
 test('a quiet poll makes exactly one request, whatever the inbox size', async () => {
 	const base = Date.now() - 10_000_000;
@@ -83,7 +114,12 @@ test('a poll that fails halfway emits nothing and loses nothing: the next one em
 	const trigger = poller();
 	await trigger.poll();
 	const fresh = await deliver(10);
-	env.running.sandbox.faults.add({ route: 'get', action: { kind: 'status', status: 400 }, skip: 4, times: 1 });
+	env.running.sandbox.faults.add({
+		route: 'get',
+		action: { kind: 'status', status: 400 },
+		skip: 4,
+		times: 1,
+	});
 	await expect(trigger.poll()).rejects.toThrow(/failed/);
 	expect(ids(await trigger.poll())).toEqual(fresh);
 	expect(await trigger.poll()).toBeNull();
@@ -132,7 +168,13 @@ test('read-flag mode marks emitted messages read; a message another client read 
 
 test('Emit Existing on first activation, filters, and IDs Only', async () => {
 	const old = await deliver(3);
-	await env.running.sandbox.deliverInbound({ station: SEED.station, partner: 'PARTNER_FLAKY', subject: 'other', count: 1, files: [{ name: 'x', contentType: 'text/plain', content: Buffer.from('x') }] });
+	await env.running.sandbox.deliverInbound({
+		station: SEED.station,
+		partner: 'PARTNER_FLAKY',
+		subject: 'other',
+		count: 1,
+		files: [{ name: 'x', contentType: 'text/plain', content: Buffer.from('x') }],
+	});
 	const trigger = poller({ emitExisting: true, partner: 'PARTNER_OK', idsOnly: true });
 	const items = await trigger.poll();
 	expect(ids(items)).toEqual(old);

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 export interface Operation {
@@ -18,8 +23,16 @@ export function boxField(resource: string, operation: string[]): INodeProperties
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: 'Inbox (Received)', value: 'inbox', description: 'A message a partner sent to one of your stations' },
-			{ name: 'Outbox (Sent)', value: 'outbox', description: 'A message you sent: queued, sent, failed or incomplete' },
+			{
+				name: 'Inbox (Received)',
+				value: 'inbox',
+				description: 'A message a partner sent to one of your stations',
+			},
+			{
+				name: 'Outbox (Sent)',
+				value: 'outbox',
+				description: 'A message you sent: queued, sent, failed or incomplete',
+			},
 		],
 		default: 'inbox',
 		displayOptions: show(resource, operation),
@@ -39,7 +52,11 @@ export function messageIdField(resource: string, operation: string[]): INodeProp
 	};
 }
 
-export const item = (json: IDataObject, itemIndex: number, binary?: INodeExecutionData['binary']): INodeExecutionData => ({
+export const item = (
+	json: IDataObject,
+	itemIndex: number,
+	binary?: INodeExecutionData['binary'],
+): INodeExecutionData => ({
 	json,
 	...(binary ? { binary } : {}),
 	pairedItem: { item: itemIndex },
@@ -49,13 +66,29 @@ export const item = (json: IDataObject, itemIndex: number, binary?: INodeExecuti
  * Reads a number parameter and checks it, since expressions bypass the editor's min/max: a non-number,
  * or a value out of range, is an error that names the field and says what is allowed.
  */
-export function numberParam(ctx: IExecuteFunctions, name: string, label: string, itemIndex: number, rule: { min: number; max?: number; integer?: boolean }, fallback?: number): number {
+export function numberParam(
+	ctx: IExecuteFunctions,
+	name: string,
+	label: string,
+	itemIndex: number,
+	rule: { min: number; max?: number; integer?: boolean },
+	fallback?: number,
+): number {
 	const raw = ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
 	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-	const ok = typeof value === 'number' && Number.isFinite(value) && value >= rule.min && (rule.max === undefined || value <= rule.max) && (!rule.integer || Number.isInteger(value));
+	const ok =
+		typeof value === 'number' &&
+		Number.isFinite(value) &&
+		value >= rule.min &&
+		(rule.max === undefined || value <= rule.max) &&
+		(!rule.integer || Number.isInteger(value));
 	if (!ok) {
 		const range = `${rule.integer ? 'a whole number' : 'a number'} ${rule.max === undefined ? `of at least ${rule.min}` : `from ${rule.min} to ${rule.max}`}`;
-		throw new NodeOperationError(ctx.getNode(), `${label} must be ${range} (got ${JSON.stringify(raw)})`, { itemIndex, description: `Set "${label}" to ${range}.` });
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${label} must be ${range} (got ${JSON.stringify(raw)})`,
+			{ itemIndex, description: `Set "${label}" to ${range}.` },
+		);
 	}
 	return value as number;
 }

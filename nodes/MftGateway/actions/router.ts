@@ -29,11 +29,24 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const operationName = this.getNodeParameter('operation', i) as string;
 		const operation = RESOURCES[resource]?.[operationName];
 		try {
-			if (!operation) throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not supported for "${resource}"`, { itemIndex: i });
+			if (!operation)
+				throw new NodeOperationError(
+					this.getNode(),
+					`The operation "${operationName}" is not supported for "${resource}"`,
+					{ itemIndex: i },
+				);
 			output.push(...(await operation.execute.call(this, i)));
 		} catch (error) {
 			if (this.continueOnFail()) {
-				output.push({ json: { error: (error as Error).message, ...((error as { description?: string }).description ? { errorDescription: (error as { description?: string }).description } : {}) }, pairedItem: { item: i } });
+				output.push({
+					json: {
+						error: (error as Error).message,
+						...((error as { description?: string }).description
+							? { errorDescription: (error as { description?: string }).description }
+							: {}),
+					},
+					pairedItem: { item: i },
+				});
 				continue;
 			}
 			throw asNodeError(this.getNode(), error, i);

@@ -10,7 +10,13 @@ export interface AttachmentLink {
 }
 
 /** The pre-signed URLs of a message's files; `missingOk` answers [] where the API says none (404). */
-export async function listAttachments(this: MftContext, side: Side, id: string, itemIndex?: number, missingOk = false): Promise<AttachmentLink[]> {
+export async function listAttachments(
+	this: MftContext,
+	side: Side,
+	id: string,
+	itemIndex?: number,
+	missingOk = false,
+): Promise<AttachmentLink[]> {
 	const answer = await apiRequest.call(this, {
 		notFoundOk: missingOk,
 		method: 'GET',
@@ -20,11 +26,19 @@ export async function listAttachments(this: MftContext, side: Side, id: string, 
 		notFoundHint: `No attachments for this ID in the ${side}: check the ID and Box, or the files were removed (after 70 days, or on a successful MDN when the partner is set to).`,
 		itemIndex,
 	});
-	return ((answer.attachments as AttachmentLink[]) ?? []).filter((a) => a && typeof a.url === 'string');
+	return ((answer.attachments as AttachmentLink[]) ?? []).filter(
+		(a) => a && typeof a.url === 'string',
+	);
 }
 
 /** Downloads every file of a message into binary data, in order; an expired URL is renewed through the API. */
-export async function downloadAttachments(this: MftContext, side: Side, id: string, itemIndex?: number, missingOk = false): Promise<Array<{ name: string; binary: IBinaryData }>> {
+export async function downloadAttachments(
+	this: MftContext,
+	side: Side,
+	id: string,
+	itemIndex?: number,
+	missingOk = false,
+): Promise<Array<{ name: string; binary: IBinaryData }>> {
 	const links = await listAttachments.call(this, side, id, itemIndex, missingOk);
 	const files = [];
 	for (const [index, link] of links.entries()) {
@@ -33,7 +47,8 @@ export async function downloadAttachments(this: MftContext, side: Side, id: stri
 			fileName: link.name,
 			action: `Download attachment "${link.name}" of message ${id}`,
 			itemIndex,
-			renewUrl: async () => (await listAttachments.call(this, side, id, itemIndex))[index]?.url ?? link.url,
+			renewUrl: async () =>
+				(await listAttachments.call(this, side, id, itemIndex))[index]?.url ?? link.url,
 		});
 		files.push({ name: link.name, binary });
 	}

@@ -55,12 +55,15 @@ export class TaskPool<R> {
 
 	/** Results of the tasks that succeeded so far, by the order they were added (holes for the rest). */
 	succeeded(): Array<{ index: number; value: R }> {
-		return [...this.done].sort((a, b) => a - b).map((index) => ({ index, value: this.values[index] }));
+		return [...this.done]
+			.sort((a, b) => a - b)
+			.map((index) => ({ index, value: this.values[index] }));
 	}
 
 	/** Waits until nothing runs; throws the first error, else returns every result in order. */
 	async results(): Promise<R[]> {
-		if (this.running > 0 || this.queue.length > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+		if (this.running > 0 || this.queue.length > 0)
+			await new Promise<void>((resolve) => (this.idle = resolve));
 		if (this.firstError) throw this.firstError.error;
 		return this.values;
 	}
@@ -72,7 +75,11 @@ export class TaskPool<R> {
 }
 
 /** Maps with at most `limit` calls in flight, keeping the input order; stops starting new calls at the first failure. */
-export async function mapWithConcurrency<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapWithConcurrency<T, R>(
+	items: T[],
+	limit: number,
+	fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
 	const pool = new TaskPool<R>(limit);
 	items.forEach((item, index) => pool.add(async () => await fn(item, index)));
 	return await pool.results();

@@ -10,7 +10,12 @@ export function deliveryStateOf(message: IDataObject): DeliveryState {
 	const status = String(message.msgStatus ?? '').toLowerCase();
 	if (status.includes('fail')) return 'failed';
 	if (status.includes('incomplete')) return 'incomplete';
-	if (status.includes('sent') || status.includes('deliver') || (message.mdnMessage && !status.includes('queue'))) return 'sent';
+	if (
+		status.includes('sent') ||
+		status.includes('deliver') ||
+		(message.mdnMessage && !status.includes('queue'))
+	)
+		return 'sent';
 	return 'queued';
 }
 
@@ -46,13 +51,28 @@ export const MIN_CHECK_INTERVAL_MS = 1000;
  * message whose send failed may not be there (404), so after a 404 the checks take turns looking for
  * it in the Failed and Incomplete lists and reading it again.
  */
-async function checkOnce(this: IExecuteFunctions, id: string, turn: 'read' | 'failed' | 'incomplete', itemIndex: number): Promise<{ state?: DeliveryState; message?: IDataObject }> {
+async function checkOnce(
+	this: IExecuteFunctions,
+	id: string,
+	turn: 'read' | 'failed' | 'incomplete',
+	itemIndex: number,
+): Promise<{ state?: DeliveryState; message?: IDataObject }> {
 	if (turn === 'read') {
-		const message = await readMessage.call(this, 'outbox', id, { notFoundOk: true, action: `Check delivery of message ${id}`, itemIndex });
+		const message = await readMessage.call(this, 'outbox', id, {
+			notFoundOk: true,
+			action: `Check delivery of message ${id}`,
+			itemIndex,
+		});
 		return message ? { state: deliveryStateOf(message), message } : {};
 	}
 	const path = turn === 'failed' ? '/message/outbox/failed' : '/message/outbox/incomplete';
-	const found = await listMessageIds.call(this, { path, qs: { identifier: id }, limit: 1, action: `Look for message ${id} in ${path}`, itemIndex });
+	const found = await listMessageIds.call(this, {
+		path,
+		qs: { identifier: id },
+		limit: 1,
+		action: `Look for message ${id} in ${path}`,
+		itemIndex,
+	});
 	return found.includes(id) ? { state: turn } : {};
 }
 
@@ -63,7 +83,13 @@ const TURNS = ['read', 'failed', 'incomplete'] as const;
  * API or the network does: the message was accepted, and an error here would make n8n's Retry On Fail
  * (or a re-run) submit it a second time. The outcome is data the workflow branches on.
  */
-export async function waitForDelivery(this: IExecuteFunctions, id: string, timeoutMs: number, intervalMs: number, itemIndex: number): Promise<DeliveryResult> {
+export async function waitForDelivery(
+	this: IExecuteFunctions,
+	id: string,
+	timeoutMs: number,
+	intervalMs: number,
+	itemIndex: number,
+): Promise<DeliveryResult> {
 	const deadline = Date.now() + timeoutMs;
 	const interval = Math.max(intervalMs, MIN_CHECK_INTERVAL_MS);
 	let last: IDataObject | undefined;
@@ -74,13 +100,20 @@ export async function waitForDelivery(this: IExecuteFunctions, id: string, timeo
 			const check = await checkOnce.call(this, id, TURNS[turn], itemIndex);
 			checkError = undefined;
 			if (check.message) last = check.message;
-			if (check.state && check.state !== 'queued') return { state: check.state, message: last, timedOut: false };
+			if (check.state && check.state !== 'queued')
+				return { state: check.state, message: last, timedOut: false };
 			// Not found where looked: try the next place on the next check.
 			turn = check.state === 'queued' ? 0 : (turn + 1) % TURNS.length;
 		} catch (error) {
 			checkError = (error as Error).message;
 		}
-		if (Date.now() + interval > deadline) return { state: last ? deliveryStateOf(last) : 'queued', message: last, timedOut: true, checkError };
+		if (Date.now() + interval > deadline)
+			return {
+				state: last ? deliveryStateOf(last) : 'queued',
+				message: last,
+				timedOut: true,
+				checkError,
+			};
 		await sleep(interval);
 	}
 }

@@ -11,7 +11,8 @@ function parseHeaders(block: string): Map<string, string> {
 	// Unfold continuation lines (RFC 5322 §2.2.3), then split "Name: value".
 	for (const line of block.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
 		const colon = line.indexOf(':');
-		if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+		if (colon > 0)
+			headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
 	}
 	return headers;
 }
@@ -20,7 +21,10 @@ function parseEntity(raw: string): Entity {
 	const match = /\r?\n\r?\n/.exec(raw);
 	const looksLikeHeaders = /^[A-Za-z][A-Za-z0-9-]*:/.test(raw);
 	if (!looksLikeHeaders || !match) return { headers: new Map(), body: raw };
-	return { headers: parseHeaders(raw.slice(0, match.index)), body: raw.slice(match.index + match[0].length) };
+	return {
+		headers: parseHeaders(raw.slice(0, match.index)),
+		body: raw.slice(match.index + match[0].length),
+	};
 }
 
 function param(header: string | undefined, name: string): string | undefined {
@@ -35,9 +39,12 @@ function mediaType(entity: Entity): string {
 
 function decodeBody(entity: Entity): string {
 	const encoding = (entity.headers.get('content-transfer-encoding') ?? '').toLowerCase();
-	if (encoding === 'base64') return Buffer.from(entity.body.replace(/\s+/g, ''), 'base64').toString('utf8');
+	if (encoding === 'base64')
+		return Buffer.from(entity.body.replace(/\s+/g, ''), 'base64').toString('utf8');
 	if (encoding === 'quoted-printable') {
-		return entity.body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+		return entity.body
+			.replace(/=\r?\n/g, '')
+			.replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 	}
 	return entity.body;
 }
@@ -64,8 +71,20 @@ function parseDisposition(value: string): IDataObject {
 	const type = (slash >= 0 ? rest.slice(0, slash) : rest).trim();
 	const modifierText = slash >= 0 ? rest.slice(slash + 1).trim() : '';
 	const colon = modifierText.indexOf(':');
-	const modifier = modifierText ? { kind: (colon >= 0 ? modifierText.slice(0, colon) : modifierText).trim().toLowerCase(), text: colon >= 0 ? modifierText.slice(colon + 1).trim() : '' } : null;
-	return { raw: value, actionMode: actionMode ?? '', sendingMode: sendingMode ?? '', type: type.toLowerCase(), modifier, successful: type.toLowerCase() === 'processed' && (!modifier || modifier.kind === 'warning') };
+	const modifier = modifierText
+		? {
+				kind: (colon >= 0 ? modifierText.slice(0, colon) : modifierText).trim().toLowerCase(),
+				text: colon >= 0 ? modifierText.slice(colon + 1).trim() : '',
+			}
+		: null;
+	return {
+		raw: value,
+		actionMode: actionMode ?? '',
+		sendingMode: sendingMode ?? '',
+		type: type.toLowerCase(),
+		modifier,
+		successful: type.toLowerCase() === 'processed' && (!modifier || modifier.kind === 'warning'),
+	};
 }
 
 /**
@@ -76,13 +95,19 @@ export function parseMdn(raw: string): IDataObject {
 	let entity = parseEntity(raw.replace(/^\uFEFF/, ''));
 	let signed = false;
 	let micAlgorithmSigned: string | undefined;
-	if (mediaType(entity) === 'multipart/signed' || (!entity.headers.size && /application\/pkcs7-signature/i.test(raw))) {
+	if (
+		mediaType(entity) === 'multipart/signed' ||
+		(!entity.headers.size && /application\/pkcs7-signature/i.test(raw))
+	) {
 		signed = true;
 		micAlgorithmSigned = param(entity.headers.get('content-type'), 'micalg');
 		const parts = splitMultipart(entity);
 		entity = parts[0] ?? entity;
 	}
-	const parts = mediaType(entity) === 'multipart/report' || !entity.headers.size ? splitMultipart(entity) : [entity];
+	const parts =
+		mediaType(entity) === 'multipart/report' || !entity.headers.size
+			? splitMultipart(entity)
+			: [entity];
 	const human = parts.find((p) => mediaType(p) === 'text/plain');
 	const notice = parts.find((p) => mediaType(p) === 'message/disposition-notification');
 	if (!notice) throw new Error('The MDN has no message/disposition-notification part');

@@ -20,7 +20,13 @@ export function buildMultipart(files: MultipartFile[]): { body: Buffer; contentT
 		const disposition = ascii
 			? `form-data; name="file"; filename="${quote(file.fileName)}"`
 			: `form-data; name="file"; filename="${quote(file.fileName.replace(/[^\x20-\x7e]/g, '_'))}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`;
-		chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\nContent-Type: ${file.contentType}\r\n\r\n`), file.data, Buffer.from('\r\n'));
+		chunks.push(
+			Buffer.from(
+				`--${boundary}\r\nContent-Disposition: ${disposition}\r\nContent-Type: ${file.contentType}\r\n\r\n`,
+			),
+			file.data,
+			Buffer.from('\r\n'),
+		);
 	}
 	chunks.push(Buffer.from(`--${boundary}--\r\n`));
 	return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };

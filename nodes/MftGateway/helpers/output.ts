@@ -1,17 +1,27 @@
 import type { IDataObject } from 'n8n-workflow';
 
 /** Fields the API gives as epoch milliseconds; each gets an ISO 8601 copy named `<field>Iso`. */
-const EPOCH_FIELDS = ['timestamp', 'lastAttemptTime', 'receivedAt', 'sentAt', 'validFromTimestamp', 'expiryTimestamp', 'nextRetryTimestamp'];
+const EPOCH_FIELDS = [
+	'timestamp',
+	'lastAttemptTime',
+	'receivedAt',
+	'sentAt',
+	'validFromTimestamp',
+	'expiryTimestamp',
+	'nextRetryTimestamp',
+];
 
 /** Returns the API object unchanged plus ISO copies of its epoch-ms timestamps (also inside `mdnMessage`). */
 export function withIsoTimestamps(source: IDataObject): IDataObject {
 	const result: IDataObject = { ...source };
 	for (const field of EPOCH_FIELDS) {
 		const value = source[field];
-		if (typeof value === 'number' && Number.isFinite(value) && value > 0) result[`${field}Iso`] = new Date(value).toISOString();
+		if (typeof value === 'number' && Number.isFinite(value) && value > 0)
+			result[`${field}Iso`] = new Date(value).toISOString();
 	}
 	const mdn = source.mdnMessage;
-	if (mdn && typeof mdn === 'object' && !Array.isArray(mdn)) result.mdnMessage = withIsoTimestamps(mdn as IDataObject);
+	if (mdn && typeof mdn === 'object' && !Array.isArray(mdn))
+		result.mdnMessage = withIsoTimestamps(mdn as IDataObject);
 	return result;
 }
 

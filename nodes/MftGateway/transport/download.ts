@@ -45,15 +45,36 @@ async function readSmallBody(data: unknown): Promise<unknown> {
  * A plain request without credentials: the api token never goes to the storage host, which would also
  * refuse a request carrying both kinds of auth. An expired URL (403) is renewed once.
  */
-export async function downloadPresigned(this: MftContext, file: PresignedDownload): Promise<IBinaryData> {
+export async function downloadPresigned(
+	this: MftContext,
+	file: PresignedDownload,
+): Promise<IBinaryData> {
 	let url = file.url;
 	let renewed = false;
 	const fetchOnce = async (): Promise<AttemptResult<IBinaryData>> => {
 		try {
-			const response = (await this.helpers.httpRequest({ method: 'GET', url, encoding: 'stream', json: false, returnFullResponse: true, timeout: DOWNLOAD_TIMEOUT_MS })) as IN8nHttpFullResponse;
-			const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim();
-			const mimeType = file.mimeType || (contentType && contentType !== 'binary/octet-stream' ? contentType : undefined);
-			return { ok: true, value: await this.helpers.prepareBinaryData(response.body as Buffer, file.fileName, mimeType) };
+			const response = (await this.helpers.httpRequest({
+				method: 'GET',
+				url,
+				encoding: 'stream',
+				json: false,
+				returnFullResponse: true,
+				timeout: DOWNLOAD_TIMEOUT_MS,
+			})) as IN8nHttpFullResponse;
+			const contentType = String(response.headers['content-type'] ?? '')
+				.split(';')[0]
+				.trim();
+			const mimeType =
+				file.mimeType ||
+				(contentType && contentType !== 'binary/octet-stream' ? contentType : undefined);
+			return {
+				ok: true,
+				value: await this.helpers.prepareBinaryData(
+					response.body as Buffer,
+					file.fileName,
+					mimeType,
+				),
+			};
 		} catch (error) {
 			// An error body is an unread stream here: read its first few kB (the storage says why, e.g.
 			// "Request has expired") and free the socket.
@@ -76,10 +97,11 @@ export async function downloadPresigned(this: MftContext, file: PresignedDownloa
 	if (result.ok) return result.value;
 	throw toNodeApiError(this.getNode(), result.failure, {
 		action: `${file.action} (${describeUrl(url)})`,
-		notFoundHint: 'The file is no longer in storage (MFT Gateway deletes files 70 days after they arrive, or on a successful MDN if the partner is set so).',
+		notFoundHint:
+			'The file is no longer in storage (MFT Gateway deletes files 70 days after they arrive, or on a successful MDN if the partner is set so).',
 		forbiddenHint: renewed
 			? /expired/i.test(result.failure.apiMessage ?? '')
-				? 'The download link had expired, and the new one MFT Gateway gave right after had expired too. Pre-signed links last 10 minutes and are checked against the clock: check that this machine\'s clock is right, then run it again.'
+				? "The download link had expired, and the new one MFT Gateway gave right after had expired too. Pre-signed links last 10 minutes and are checked against the clock: check that this machine's clock is right, then run it again."
 				: 'The file storage refused the download link, and also the new one MFT Gateway gave right after. Run it again; if it persists, the file may have been removed from storage.'
 			: undefined,
 		attempts: result.attempts,

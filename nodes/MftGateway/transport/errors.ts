@@ -24,7 +24,9 @@ export interface FailureContext {
 /** Failures after which a submit may have been taken: a server error, or a connection that broke or timed out. */
 export function mayHaveReachedServer(failure: HttpFailure): boolean {
 	if (failure.status >= 500) return true;
-	return failure.status === 0 && failure.code !== undefined && !NOT_CONNECTED.includes(failure.code);
+	return (
+		failure.status === 0 && failure.code !== undefined && !NOT_CONNECTED.includes(failure.code)
+	);
 }
 
 const MAYBE_SENT =
@@ -33,8 +35,10 @@ const MAYBE_SENT =
 
 function advice(failure: HttpFailure, ctx: FailureContext): string {
 	const retried = ctx.attempts > 1 ? ` (tried ${ctx.attempts} times)` : '';
-	if (failure.status === 0 && !failure.code) return 'The request could not be made, so nothing reached MFT Gateway.';
-	if (failure.status === 0) return `Could not reach ${ctx.host}: ${networkProblem(failure.code)}${retried}. Check the Base URL in the credential and the network.`;
+	if (failure.status === 0 && !failure.code)
+		return 'The request could not be made, so nothing reached MFT Gateway.';
+	if (failure.status === 0)
+		return `Could not reach ${ctx.host}: ${networkProblem(failure.code)}${retried}. Check the Base URL in the credential and the network.`;
 	if (failure.status >= 300 && failure.status < 400) {
 		return `MFT Gateway answered with a redirect${failure.location ? ` to ${failure.location}` : ''}, which is not followed (it could take the token elsewhere). Set the Base URL in the credential to the final address.`;
 	}
@@ -44,7 +48,10 @@ function advice(failure: HttpFailure, ctx: FailureContext): string {
 		case 401:
 			return 'The credentials were refused even after a fresh login. Check the MFT Gateway API credential.';
 		case 403:
-			return ctx.forbiddenHint ?? 'This account or API token is not allowed to do this (a Read-Only token cannot change anything).';
+			return (
+				ctx.forbiddenHint ??
+				'This account or API token is not allowed to do this (a Read-Only token cannot change anything).'
+			);
 		case 404:
 			return ctx.notFoundHint ?? 'It does not exist (or was deleted). Check the identifier.';
 		case 413:
@@ -54,24 +61,45 @@ function advice(failure: HttpFailure, ctx: FailureContext): string {
 		case 429:
 			return `MFT Gateway is limiting the request rate${retried}. Run fewer items at once or add a Wait node.`;
 		default:
-			return failure.status >= 500 ? `MFT Gateway had a server error${retried}. Try again later.` : `HTTP ${failure.status}${retried}.`;
+			return failure.status >= 500
+				? `MFT Gateway had a server error${retried}. Try again later.`
+				: `HTTP ${failure.status}${retried}.`;
 	}
 }
 
 /** The one way an HTTP failure becomes an n8n error: API text + what to do, never a secret. */
-export function toNodeApiError(node: INode, failure: HttpFailure, ctx: FailureContext): NodeApiError {
+export function toNodeApiError(
+	node: INode,
+	failure: HttpFailure,
+	ctx: FailureContext,
+): NodeApiError {
 	if (failure.login) {
 		const message = redact(`${ctx.action} failed. ${failure.apiMessage ?? ''}`, ctx.secrets);
-		return new NodeApiError(node, { message }, { message, description: 'The request was not sent: the credential could not log in.', itemIndex: ctx.itemIndex });
+		return new NodeApiError(
+			node,
+			{ message },
+			{
+				message,
+				description: 'The request was not sent: the credential could not log in.',
+				itemIndex: ctx.itemIndex,
+			},
+		);
 	}
 	const what = failure.apiMessage || (failure.status ? `HTTP ${failure.status}` : 'no answer');
 	const tail = ctx.maybeSent && mayHaveReachedServer(failure) ? ` ${MAYBE_SENT}` : '';
-	const message = redact(`${ctx.action} failed: ${what}. ${advice(failure, ctx)}${tail}`, ctx.secrets);
+	const message = redact(
+		`${ctx.action} failed: ${what}. ${advice(failure, ctx)}${tail}`,
+		ctx.secrets,
+	);
 	// No `code` here: NodeApiError would replace the message with its own text for network codes.
 	const payload: JsonObject = { message, httpCode: failure.status ? String(failure.status) : null };
 	const error = new NodeApiError(node, payload, {
 		message,
-		description: failure.status ? `HTTP ${failure.status} from ${ctx.host}` : failure.code ? `No response from ${ctx.host} (${failure.code})` : 'The request was not made',
+		description: failure.status
+			? `HTTP ${failure.status} from ${ctx.host}`
+			: failure.code
+				? `No response from ${ctx.host} (${failure.code})`
+				: 'The request was not made',
 		httpCode: failure.status ? String(failure.status) : undefined,
 		itemIndex: ctx.itemIndex,
 	});
@@ -85,7 +113,11 @@ export function isMaybeSent(error: unknown): boolean {
 }
 
 /** An error as n8n shows it: ours pass through unchanged, anything else is wrapped with the item it belongs to. */
-export function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+export function asNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(node, error as Error, { itemIndex });
 }

@@ -29,7 +29,19 @@ interface ErrorLike {
 	response?: { status?: number; data?: unknown; headers?: Record<string, unknown> };
 }
 
-const NETWORK_CODES = ['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_SOCKET_CONNECTION_TIMEOUT'];
+const NETWORK_CODES = [
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'EPIPE',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+];
 
 /**
  * Network failures in words. The code itself stays out of messages: n8n replaces any error message that
@@ -69,7 +81,13 @@ function bodyText(data: unknown): string | undefined {
 		const { message, errors } = data as { message?: unknown; errors?: unknown };
 		if (typeof message !== 'string' || !message) return JSON.stringify(data).slice(0, 300);
 		// Validation errors: [{"as2Identifier": "Station already exists …"}, …] say which field to fix.
-		const details = Array.isArray(errors) ? errors.flatMap((e) => (e && typeof e === 'object' ? Object.entries(e).map(([field, why]) => `${field}: ${String(why)}`) : [])) : [];
+		const details = Array.isArray(errors)
+			? errors.flatMap((e) =>
+					e && typeof e === 'object'
+						? Object.entries(e).map(([field, why]) => `${field}: ${String(why)}`)
+						: [],
+				)
+			: [];
 		return details.length ? `${message.replace(/\.?$/, '')} (${details.join('; ')})` : message;
 	}
 	const text = Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
@@ -79,8 +97,15 @@ function bodyText(data: unknown): string | undefined {
 	} catch {
 		// not JSON: an HTML page from a proxy, an S3 XML error, plain text
 	}
-	const headline = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(text)?.[1] ?? /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
-	const readable = (headline ?? text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
+	const headline =
+		/<Message>([^<]*)<\/Message>/.exec(text)?.[1] ??
+		/<h1[^>]*>([^<]*)<\/h1>/i.exec(text)?.[1] ??
+		/<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
+	const readable = (
+		headline ?? text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ')
+	)
+		.replace(/\s+/g, ' ')
+		.trim();
 	return readable ? readable.slice(0, 200) : undefined;
 }
 
@@ -110,11 +135,25 @@ export function readFailure(error: unknown): HttpFailure {
 	// n8n's NodeApiError keeps only the status (or network code) in httpCode and the parsed body in context.data.
 	const wrapped = error as ErrorLike;
 	if (typeof wrapped?.httpCode === 'string' && /^\d{3}$/.test(wrapped.httpCode)) {
-		return { status: Number(wrapped.httpCode), apiMessage: redact(bodyText(wrapped.context?.data) ?? wrapped.description ?? '') };
+		return {
+			status: Number(wrapped.httpCode),
+			apiMessage: redact(bodyText(wrapped.context?.data) ?? wrapped.description ?? ''),
+		};
 	}
-	if (typeof wrapped?.httpCode === 'string' && /^E[A-Z_]+$/.test(wrapped.httpCode)) return { status: 0, code: wrapped.httpCode };
+	if (typeof wrapped?.httpCode === 'string' && /^E[A-Z_]+$/.test(wrapped.httpCode))
+		return { status: 0, code: wrapped.httpCode };
 	const httpCode = Number(wrapped?.httpCode);
-	const code = source.code && NETWORK_CODES.includes(source.code) ? source.code : /timeout/i.test(source.message ?? '') ? 'ETIMEDOUT' : /socket hang up|aborted/i.test(source.message ?? '') ? 'ECONNRESET' : undefined;
+	const code =
+		source.code && NETWORK_CODES.includes(source.code)
+			? source.code
+			: /timeout/i.test(source.message ?? '')
+				? 'ETIMEDOUT'
+				: /socket hang up|aborted/i.test(source.message ?? '')
+					? 'ECONNRESET'
+					: undefined;
 	if (code) return { status: 0, code };
-	return { status: Number.isInteger(httpCode) && httpCode >= 400 ? httpCode : 0, apiMessage: redact((error as ErrorLike)?.message ?? 'Unknown error') };
+	return {
+		status: Number.isInteger(httpCode) && httpCode >= 400 ? httpCode : 0,
+		apiMessage: redact((error as ErrorLike)?.message ?? 'Unknown error'),
+	};
 }

@@ -22,7 +22,9 @@ export function encodeHeaderText(value: string): string {
 		chunk += char;
 	}
 	if (chunk) words.push(chunk);
-	return words.map((word) => `=?UTF-8?B?${Buffer.from(word, 'utf8').toString('base64')}?=`).join(' ');
+	return words
+		.map((word) => `=?UTF-8?B?${Buffer.from(word, 'utf8').toString('base64')}?=`)
+		.join(' ');
 }
 
 /** AS2 identifiers and MIME types are printable ASCII (RFC 4130 §6.2); refused before any request otherwise. */

@@ -4,10 +4,19 @@ import { NodeOperationError } from 'n8n-workflow';
 export type Side = 'inbox' | 'outbox';
 
 /** Message ids look like `<1594924294698@mftgateway.com>`; users may paste them without the brackets. */
-export function normaliseMessageId(node: INode, value: unknown, itemIndex: number, field = 'Message ID'): string {
+export function normaliseMessageId(
+	node: INode,
+	value: unknown,
+	itemIndex: number,
+	field = 'Message ID',
+): string {
 	const text = String(value ?? '').trim();
 	if (!text || text === '<>') {
-		throw new NodeOperationError(node, `${field} is empty`, { itemIndex, description: 'Give a message ID such as <1594924294698@mftgateway.com> (the angle brackets are optional).' });
+		throw new NodeOperationError(node, `${field} is empty`, {
+			itemIndex,
+			description:
+				'Give a message ID such as <1594924294698@mftgateway.com> (the angle brackets are optional).',
+		});
 	}
 	rejectControlCharacters(node, text, field, itemIndex);
 	return text.startsWith('<') && text.endsWith('>') ? text : `<${text.replace(/^<|>$/g, '')}>`;
@@ -19,11 +28,24 @@ export function messagePath(side: Side, id: string, suffix = ''): string {
 }
 
 /** Header values typed by users must not smuggle extra headers: CR, LF and other control characters are refused. */
-export function rejectControlCharacters(node: INode, value: string, field: string, itemIndex: number): void {
+export function rejectControlCharacters(
+	node: INode,
+	value: string,
+	field: string,
+	itemIndex: number,
+): void {
 	// eslint-disable-next-line no-control-regex
 	const bad = /[\x00-\x08\x0a-\x1f\x7f]/.exec(value);
 	if (bad) {
-		const name = bad[0] === '\r' ? 'a carriage return (CR)' : bad[0] === '\n' ? 'a line break (LF)' : `the control character 0x${bad[0].charCodeAt(0).toString(16).padStart(2, '0')}`;
-		throw new NodeOperationError(node, `${field} contains ${name}`, { itemIndex, description: `Remove line breaks and control characters from "${field}"; it is sent as an HTTP header.` });
+		const name =
+			bad[0] === '\r'
+				? 'a carriage return (CR)'
+				: bad[0] === '\n'
+					? 'a line break (LF)'
+					: `the control character 0x${bad[0].charCodeAt(0).toString(16).padStart(2, '0')}`;
+		throw new NodeOperationError(node, `${field} contains ${name}`, {
+			itemIndex,
+			description: `Remove line breaks and control characters from "${field}"; it is sent as an HTTP header.`,
+		});
 	}
 }

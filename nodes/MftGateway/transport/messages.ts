@@ -34,7 +34,11 @@ export interface ListQuery {
  */
 export async function* listPages(this: MftContext, query: ListQuery): AsyncGenerator<string[]> {
 	const seen = new Set<string>();
-	const pageLength = Math.min(query.pageLength ?? MAX_PAGE_LENGTH, MAX_PAGE_LENGTH, query.limit ?? MAX_PAGE_LENGTH);
+	const pageLength = Math.min(
+		query.pageLength ?? MAX_PAGE_LENGTH,
+		MAX_PAGE_LENGTH,
+		query.limit ?? MAX_PAGE_LENGTH,
+	);
 	let stale = 0;
 	const first = query.firstPage ?? 0;
 	const end = first + Math.min(query.maxPages ?? MAX_PAGES, MAX_PAGES);
@@ -47,10 +51,13 @@ export async function* listPages(this: MftContext, query: ListQuery): AsyncGener
 			action: query.action ?? `List messages in ${query.path}`,
 			itemIndex: query.itemIndex,
 		});
-		const ids = Array.isArray(page.messages) ? (page.messages as unknown[]).filter((id): id is string => typeof id === 'string') : [];
+		const ids = Array.isArray(page.messages)
+			? (page.messages as unknown[]).filter((id): id is string => typeof id === 'string')
+			: [];
 		const fresh = ids.filter((id) => !seen.has(id));
 		fresh.forEach((id) => seen.add(id));
-		const room = query.limit === undefined ? fresh.length : query.limit - (seen.size - fresh.length);
+		const room =
+			query.limit === undefined ? fresh.length : query.limit - (seen.size - fresh.length);
 		yield fresh.slice(0, Math.max(0, room));
 		if (ids.length < pageLength || (query.limit !== undefined && seen.size >= query.limit)) return;
 		stale = fresh.length === 0 ? stale + 1 : 0;
@@ -76,7 +83,12 @@ export interface ReadOptions {
 }
 
 /** The one message reader: `GET /message/{inbox|outbox}/{id}`. Inbox reads leave the read flag alone unless told. */
-export async function readMessage(this: MftContext, side: Side, id: string, options: ReadOptions = {}): Promise<IDataObject | undefined> {
+export async function readMessage(
+	this: MftContext,
+	side: Side,
+	id: string,
+	options: ReadOptions = {},
+): Promise<IDataObject | undefined> {
 	const response = await apiRequestFull.call(this, {
 		method: 'GET',
 		path: messagePath(side, id),
@@ -91,7 +103,12 @@ export async function readMessage(this: MftContext, side: Side, id: string, opti
 }
 
 /** Like readMessage, for messages that must exist (a 404 is an error). */
-export async function readExistingMessage(this: MftContext, side: Side, id: string, options: Omit<ReadOptions, 'notFoundOk'> = {}): Promise<IDataObject> {
+export async function readExistingMessage(
+	this: MftContext,
+	side: Side,
+	id: string,
+	options: Omit<ReadOptions, 'notFoundOk'> = {},
+): Promise<IDataObject> {
 	return (await readMessage.call(this, side, id, options)) as IDataObject;
 }
 
@@ -108,4 +125,5 @@ export async function markUnread(this: MftContext, id: string, itemIndex?: numbe
 	});
 }
 
-export const timestampOf = (message: IDataObject): number => (typeof message.timestamp === 'number' ? message.timestamp : Number(message.timestamp) || 0);
+export const timestampOf = (message: IDataObject): number =>
+	typeof message.timestamp === 'number' ? message.timestamp : Number(message.timestamp) || 0;

@@ -13,7 +13,12 @@ export function redact(text: string, secrets: string[] = []): string {
 	for (const secret of secrets) {
 		if (!secret || secret.length < 4) continue;
 		// As sent, as a JSON string would echo it, and URL-encoded.
-		for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)])) result = result.split(form).join('[redacted]');
+		for (const form of new Set([
+			secret,
+			JSON.stringify(secret).slice(1, -1),
+			encodeURIComponent(secret),
+		]))
+			result = result.split(form).join('[redacted]');
 	}
 	for (const [pattern, replacement] of PATTERNS) result = result.replace(pattern, replacement);
 	return result;

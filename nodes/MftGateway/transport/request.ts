@@ -1,4 +1,11 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, IN8nHttpFullResponse, IPollFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { toNodeApiError } from './errors';
@@ -48,14 +55,19 @@ const MAX_RENEWALS = 2;
 async function errorFacts(ctx: MftContext): Promise<{ host: string; secrets: string[] }> {
 	try {
 		const credentials = await ctx.getCredentials(CREDENTIALS_TYPE);
-		return { host: new URL(normaliseBaseUrl(credentials.baseUrl)).host, secrets: credentialSecrets(credentials) };
+		return {
+			host: new URL(normaliseBaseUrl(credentials.baseUrl)).host,
+			secrets: credentialSecrets(credentials),
+		};
 	} catch {
 		return { host: 'MFT Gateway', secrets: [] };
 	}
 }
 
 function failureFromResponse(response: IN8nHttpFullResponse): HttpFailure {
-	return readFailure({ response: { status: response.statusCode, data: response.body, headers: response.headers } });
+	return readFailure({
+		response: { status: response.statusCode, data: response.body, headers: response.headers },
+	});
 }
 
 /**
@@ -70,14 +82,17 @@ function failureFromResponse(response: IN8nHttpFullResponse): HttpFailure {
  */
 export async function apiRequestFull(this: MftContext, req: ApiRequest): Promise<ApiResponse> {
 	const throttle = accountThrottle(this);
-	const mode: RetryMode = req.retry ?? (['GET', 'PUT', 'DELETE', 'HEAD'].includes(req.method) ? 'idempotent' : 'none');
+	const mode: RetryMode =
+		req.retry ?? (['GET', 'PUT', 'DELETE', 'HEAD'].includes(req.method) ? 'idempotent' : 'none');
 	const send = async (letN8nRenewOn401: boolean): Promise<AttemptResult<ApiResponse>> => {
 		const options: IHttpRequestOptions = {
 			method: req.method,
 			url: req.path,
 			qs: req.service ? { service: 'as2', ...req.qs } : req.qs,
 			headers: req.headers,
-			body: (typeof req.body === 'function' ? await req.body() : req.body) as IHttpRequestOptions['body'],
+			body: (typeof req.body === 'function'
+				? await req.body()
+				: req.body) as IHttpRequestOptions['body'],
 			json: true,
 			timeout: req.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 			returnFullResponse: true,
@@ -87,7 +102,11 @@ export async function apiRequestFull(this: MftContext, req: ApiRequest): Promise
 			disableFollowRedirect: true,
 		};
 		try {
-			const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIALS_TYPE, options)) as IN8nHttpFullResponse;
+			const response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIALS_TYPE,
+				options,
+			)) as IN8nHttpFullResponse;
 			if (response.statusCode === 429) throttle.rateLimited();
 			if (response.statusCode < 300) {
 				throttle.succeeded();
@@ -119,7 +138,8 @@ export async function apiRequestFull(this: MftContext, req: ApiRequest): Promise
 		sleep,
 	);
 	if (result.ok) return result.value;
-	if (req.notFoundOk && result.failure.status === 404) return { body: {}, headers: {}, statusCode: 404 };
+	if (req.notFoundOk && result.failure.status === 404)
+		return { body: {}, headers: {}, statusCode: 404 };
 	throw toNodeApiError(this.getNode(), result.failure, {
 		action: req.action,
 		notFoundHint: req.notFoundHint,
@@ -143,7 +163,14 @@ export async function apiRequest(this: MftContext, req: ApiRequest): Promise<IDa
 /** A cheap authenticated read through n8n's 401 handling: it logs in again, so the next call has a fresh token. */
 async function renewSession(this: MftContext): Promise<void> {
 	try {
-		await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIALS_TYPE, { method: 'GET', url: '/message/outbox/queued', qs: { service: 'as2', pageLength: 1 }, json: true, timeout: DEFAULT_TIMEOUT_MS, disableFollowRedirect: true });
+		await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIALS_TYPE, {
+			method: 'GET',
+			url: '/message/outbox/queued',
+			qs: { service: 'as2', pageLength: 1 },
+			json: true,
+			timeout: DEFAULT_TIMEOUT_MS,
+			disableFollowRedirect: true,
+		});
 	} catch {
 		// The resend that follows reports whatever is still wrong.
 	}

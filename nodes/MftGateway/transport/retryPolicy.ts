@@ -24,13 +24,26 @@ export type RetryMode =
 	| 'none';
 
 /** Network failures that happen before a connection exists: nothing reached the server. */
-export const NOT_CONNECTED = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH'];
+export const NOT_CONNECTED = [
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+];
 
 export function isRetryable(failure: HttpFailure, mode: RetryMode): boolean {
 	if (mode === 'none' || failure.login) return false;
-	if (mode === 'submit') return failure.status === 429 || (failure.status === 0 && NOT_CONNECTED.includes(failure.code ?? ''));
-	if (mode === 'login' && (failure.code === 'ECONNREFUSED' || failure.code === 'ENOTFOUND')) return false;
-	return RETRY_POLICY.retryStatuses.includes(failure.status) || (failure.status === 0 && failure.code !== undefined);
+	if (mode === 'submit')
+		return (
+			failure.status === 429 || (failure.status === 0 && NOT_CONNECTED.includes(failure.code ?? ''))
+		);
+	if (mode === 'login' && (failure.code === 'ECONNREFUSED' || failure.code === 'ENOTFOUND'))
+		return false;
+	return (
+		RETRY_POLICY.retryStatuses.includes(failure.status) ||
+		(failure.status === 0 && failure.code !== undefined)
+	);
 }
 
 /** Delay before attempt `attempt + 1`: Retry-After when given, else capped exponential backoff with full jitter. */
@@ -56,8 +69,11 @@ export async function withRetries<T>(
 		const result = await attempt(attemptNo);
 		if (result.ok) return { ...result, attempts: attemptNo };
 		const delay = retryDelay(result.failure, attemptNo);
-		const tooLong = (result.failure.retryAfterMs ?? 0) > RETRY_POLICY.maxRetryAfterMs || Date.now() - started + delay > RETRY_POLICY.maxTotalMs;
-		if (!isRetryable(result.failure, mode) || attemptNo >= RETRY_POLICY.maxAttempts || tooLong) return { ...result, attempts: attemptNo };
+		const tooLong =
+			(result.failure.retryAfterMs ?? 0) > RETRY_POLICY.maxRetryAfterMs ||
+			Date.now() - started + delay > RETRY_POLICY.maxTotalMs;
+		if (!isRetryable(result.failure, mode) || attemptNo >= RETRY_POLICY.maxAttempts || tooLong)
+			return { ...result, attempts: attemptNo };
 		await wait(delay);
 	}
 }

@@ -15,9 +15,15 @@ function parseUrl(text: string): URL | undefined {
 
 /** Trims the Base URL and drops trailing slashes; refuses what is not an http(s) URL. */
 export function normaliseBaseUrl(value: unknown): string {
-	const text = String(value ?? '').trim().replace(/\/+$/, '') || DEFAULT_BASE_URL;
+	const text =
+		String(value ?? '')
+			.trim()
+			.replace(/\/+$/, '') || DEFAULT_BASE_URL;
 	const url = parseUrl(text);
-	if (!url) throw new Error(`The Base URL "${text}" is not a URL. Use ${DEFAULT_BASE_URL}, or the sandbox URL.`);
+	if (!url)
+		throw new Error(
+			`The Base URL "${text}" is not a URL. Use ${DEFAULT_BASE_URL}, or the sandbox URL.`,
+		);
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
 		throw new Error(`The Base URL must start with https:// (got "${text}")`);
 	}
@@ -26,7 +32,9 @@ export function normaliseBaseUrl(value: unknown): string {
 
 /** The values of a credential that must never be shown: redacted by value wherever an error is made. */
 export function credentialSecrets(credentials: IDataObject): string[] {
-	return ['password', 'tokenSecret', 'sessionToken', 'refreshToken'].map((key) => credentials[key]).filter((value): value is string => typeof value === 'string' && value !== '');
+	return ['password', 'tokenSecret', 'sessionToken', 'refreshToken']
+		.map((key) => credentials[key])
+		.filter((value): value is string => typeof value === 'string' && value !== '');
 }
 
 /** Seconds left in a JWT, or undefined when it is not a JWT. */
@@ -34,7 +42,9 @@ function jwtSecondsLeft(token: string): number | undefined {
 	const payload = token.split('.')[1];
 	if (!payload) return undefined;
 	try {
-		const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+		const exp = (
+			JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }
+		).exp;
 		return typeof exp === 'number' ? exp - Date.now() / 1000 : undefined;
 	} catch {
 		return undefined;
@@ -44,16 +54,28 @@ function jwtSecondsLeft(token: string): number | undefined {
 const DEFAULT_TOKEN_SECONDS = 3300;
 
 /** Reads a login or refresh answer, with the post-2024 names or the legacy ones. */
-export function readTokens(response: unknown): { sessionToken: string; refreshToken: string; sessionExpiresAt: number } {
+export function readTokens(response: unknown): {
+	sessionToken: string;
+	refreshToken: string;
+	sessionExpiresAt: number;
+} {
 	const body = (response ?? {}) as IDataObject;
 	const token = body.apiToken ?? body.api_token;
-	if (typeof token !== 'string' || token === '') throw new Error(`${LOGIN_FAILED}MFT Gateway answered the login without an api token. Check the Base URL.`);
+	if (typeof token !== 'string' || token === '')
+		throw new Error(
+			`${LOGIN_FAILED}MFT Gateway answered the login without an api token. Check the Base URL.`,
+		);
 	const refresh = body.refreshToken ?? body.refresh_token;
 	const declared = Number(body.apiTokenExpiryIn);
 	// A JWT that looks expired or nearly so says more about this machine's clock than about the token:
 	// the default lifetime then applies, and a 401 renews it if the server disagrees.
 	const jwtSeconds = jwtSecondsLeft(token);
-	const seconds = Number.isFinite(declared) && declared > 0 ? declared : jwtSeconds !== undefined && jwtSeconds > 5 ? jwtSeconds : DEFAULT_TOKEN_SECONDS;
+	const seconds =
+		Number.isFinite(declared) && declared > 0
+			? declared
+			: jwtSeconds !== undefined && jwtSeconds > 5
+				? jwtSeconds
+				: DEFAULT_TOKEN_SECONDS;
 	return {
 		sessionToken: token,
 		refreshToken: typeof refresh === 'string' ? refresh : '',
@@ -62,7 +84,12 @@ export function readTokens(response: unknown): { sessionToken: string; refreshTo
 }
 
 /** A login failure in plain words: what is wrong and what to change. Never includes the sent body. */
-export function describeLoginFailure(failure: HttpFailure, baseUrl: string, usePassword: boolean, secrets: string[] = []): string {
+export function describeLoginFailure(
+	failure: HttpFailure,
+	baseUrl: string,
+	usePassword: boolean,
+	secrets: string[] = [],
+): string {
 	return LOGIN_FAILED + redact(loginProblem(failure, baseUrl, usePassword), secrets);
 }
 
@@ -72,8 +99,10 @@ function loginProblem(failure: HttpFailure, baseUrl: string, usePassword: boolea
 	if (failure.code === 'ENOTFOUND' || failure.code === 'EAI_AGAIN') {
 		return `The host ${host} was not found. Check the Base URL in the credential (normally ${DEFAULT_BASE_URL}).`;
 	}
-	if (failure.code === 'ECONNREFUSED') return `Could not connect to ${host}: the connection was refused. Check the Base URL and that the server is running.`;
-	if (failure.code) return `Could not reach ${host}: ${networkProblem(failure.code)}. Check the Base URL and your network, then try again.`;
+	if (failure.code === 'ECONNREFUSED')
+		return `Could not connect to ${host}: the connection was refused. Check the Base URL and that the server is running.`;
+	if (failure.code)
+		return `Could not reach ${host}: ${networkProblem(failure.code)}. Check the Base URL and your network, then try again.`;
 	if (failure.status === 401) {
 		return usePassword
 			? `MFT Gateway rejected the username or password${said}. Check them in the credential.`

@@ -13,9 +13,19 @@ export interface ItemOptions {
 }
 
 /** One output item per message: the API object (or only its id), and its files when asked for. */
-export async function messageItem(this: MftContext, side: Side, id: string, message: IDataObject, options: ItemOptions): Promise<INodeExecutionData> {
+export async function messageItem(
+	this: MftContext,
+	side: Side,
+	id: string,
+	message: IDataObject,
+	options: ItemOptions,
+): Promise<INodeExecutionData> {
 	const json: IDataObject = options.idsOnly
-		? { messageIdentifier: messageIdOf(message) ?? id, timestamp: message.timestamp ?? null, event: options.event }
+		? {
+				messageIdentifier: messageIdOf(message) ?? id,
+				timestamp: message.timestamp ?? null,
+				event: options.event,
+			}
 		: { ...withIsoTimestamps(message), event: options.event };
 	if (!options.downloadAttachments) return { json };
 	const files = await downloadAttachments.call(this, side, id, undefined, true);

@@ -7,10 +7,30 @@ import { listMessageIds, readMessage, timestampOf } from '../../MftGateway/trans
 import { accountThrottle } from '../../MftGateway/transport/request';
 import { MAX_IN_FLIGHT } from '../../MftGateway/transport/throttle';
 import { type ItemOptions, messageItem } from './items';
-import { type Candidate, drainStep, type Folder, readMessages, scanWindow, unreadStep } from './scan';
-import { MAX_BASELINE, MAX_QUEUED, newState, type PollState, pruneHandled, readState, TimestampCache, writeState } from './state';
+import {
+	type Candidate,
+	drainStep,
+	type Folder,
+	readMessages,
+	scanWindow,
+	unreadStep,
+} from './scan';
+import {
+	MAX_BASELINE,
+	MAX_QUEUED,
+	newState,
+	type PollState,
+	pruneHandled,
+	readState,
+	TimestampCache,
+	writeState,
+} from './state';
 
-export type TriggerEvent = 'messageReceived' | 'messageSent' | 'messageFailed' | 'messageIncomplete';
+export type TriggerEvent =
+	| 'messageReceived'
+	| 'messageSent'
+	| 'messageFailed'
+	| 'messageIncomplete';
 
 export interface TriggerSettings extends ItemOptions {
 	event: TriggerEvent;
@@ -24,7 +44,10 @@ export interface TriggerSettings extends ItemOptions {
 	lookBackMs: number;
 }
 
-const OUTBOUND: Record<Exclude<TriggerEvent, 'messageReceived'>, { path: string; state: DeliveryState }> = {
+const OUTBOUND: Record<
+	Exclude<TriggerEvent, 'messageReceived'>,
+	{ path: string; state: DeliveryState }
+> = {
 	messageSent: { path: '/message/outbox', state: 'sent' },
 	messageFailed: { path: '/message/outbox/failed', state: 'failed' },
 	messageIncomplete: { path: '/message/outbox/incomplete', state: 'incomplete' },
@@ -37,27 +60,44 @@ function filters(s: TriggerSettings): IDataObject {
 	return qs;
 }
 
-const byReadFlag = (s: TriggerSettings) => s.event === 'messageReceived' && s.trackBy === 'readFlag';
+const byReadFlag = (s: TriggerSettings) =>
+	s.event === 'messageReceived' && s.trackBy === 'readFlag';
 
 function targetFolder(s: TriggerSettings, manual = false): Folder {
-	if (s.event === 'messageReceived') return { path: '/message/inbox', side: 'inbox', qs: { ...filters(s), fetchAll: manual || s.trackBy === 'n8n' } };
+	if (s.event === 'messageReceived')
+		return {
+			path: '/message/inbox',
+			side: 'inbox',
+			qs: { ...filters(s), fetchAll: manual || s.trackBy === 'n8n' },
+		};
 	return { path: OUTBOUND[s.event].path, side: 'outbox', qs: filters(s) };
 }
 
 /** Every id in the Queued folder (it is short: messages wait there only until sent or given up). */
 async function queuedIds(this: IPollFunctions, s: TriggerSettings): Promise<string[]> {
-	return await listMessageIds.call(this, { path: '/message/outbox/queued', qs: { ...filters(s), sortDir: 'desc' }, limit: MAX_QUEUED });
+	return await listMessageIds.call(this, {
+		path: '/message/outbox/queued',
+		qs: { ...filters(s), sortDir: 'desc' },
+		limit: MAX_QUEUED,
+	});
 }
 
 /** Outbound messages that left the Queued folder since the last poll and reached the watched state. */
-async function resolvedSinceLastPoll(this: IPollFunctions, s: TriggerSettings, before: string[], now: string[]): Promise<Candidate[]> {
+async function resolvedSinceLastPoll(
+	this: IPollFunctions,
+	s: TriggerSettings,
+	before: string[],
+	now: string[],
+): Promise<Candidate[]> {
 	const still = new Set(now);
 	const left = before.filter((id) => !still.has(id));
 	const messages = await readMessages.call(this, 'outbox', left);
 	const watched = OUTBOUND[s.event as Exclude<TriggerEvent, 'messageReceived'>].state;
 	return left.flatMap((id, index) => {
 		const message = messages[index];
-		return message && deliveryStateOf(message) === watched ? [{ id, ts: timestampOf(message), message }] : [];
+		return message && deliveryStateOf(message) === watched
+			? [{ id, ts: timestampOf(message), message }]
+			: [];
 	});
 }
 
@@ -67,7 +107,11 @@ async function markRead(this: IPollFunctions, ids: string[]): Promise<string[]> 
 	for (const id of ids) {
 		pool.add(async () => {
 			try {
-				await readMessage.call(this, 'inbox', id, { markAsRead: true, notFoundOk: true, action: `Mark message ${id} as read` });
+				await readMessage.call(this, 'inbox', id, {
+					markAsRead: true,
+					notFoundOk: true,
+					action: `Mark message ${id} as read`,
+				});
 				return true;
 			} catch {
 				return false;
@@ -83,82 +127,165 @@ async function markRead(this: IPollFunctions, ids: string[]): Promise<string[]> 
  * Existing is on: then it is drained oldest first). Read-flag mode remembers the unread ids; tracked
  * mode the newest timestamp and the messages inside the look-back window below it.
  */
-async function initialState(this: IPollFunctions, s: TriggerSettings, key: string): Promise<PollState> {
+async function initialState(
+	this: IPollFunctions,
+	s: TriggerSettings,
+	key: string,
+): Promise<PollState> {
 	const state = newState(key);
 	if (s.event !== 'messageReceived') state.queued = await queuedIds.call(this, s);
 	const folder = targetFolder(s);
 	if (byReadFlag(s)) {
-		if (!s.emitExisting) state.baseline = await listMessageIds.call(this, { path: folder.path, qs: { ...folder.qs, sortDir: 'asc' }, limit: MAX_BASELINE });
+		if (!s.emitExisting)
+			state.baseline = await listMessageIds.call(this, {
+				path: folder.path,
+				qs: { ...folder.qs, sortDir: 'asc' },
+				limit: MAX_BASELINE,
+			});
 		return state;
 	}
 	if (s.emitExisting) return { ...state, drain: { page: 0 } };
-	const [newest] = await listMessageIds.call(this, { path: folder.path, qs: { ...folder.qs, sortDir: 'desc' }, limit: 1 });
-	const message = newest ? await readMessage.call(this, folder.side, newest, { notFoundOk: true }) : undefined;
+	const [newest] = await listMessageIds.call(this, {
+		path: folder.path,
+		qs: { ...folder.qs, sortDir: 'desc' },
+		limit: 1,
+	});
+	const message = newest
+		? await readMessage.call(this, folder.side, newest, { notFoundOk: true })
+		: undefined;
 	if (!message) return state;
 	const floor = timestampOf(message);
 	const cache = new TimestampCache([[newest, floor]]);
 	const present = await scanWindow.call(this, folder, floor - s.lookBackMs, new Map(), cache);
-	return { ...state, floor, handled: present.map((c): [string, number] => [c.id, c.ts]), timestamps: cache.toJSON() };
+	return {
+		...state,
+		floor,
+		handled: present.map((c): [string, number] => [c.id, c.ts]),
+		timestamps: cache.toJSON(),
+	};
 }
 
-async function manualSample(this: IPollFunctions, s: TriggerSettings): Promise<INodeExecutionData[][]> {
+async function manualSample(
+	this: IPollFunctions,
+	s: TriggerSettings,
+): Promise<INodeExecutionData[][]> {
 	const folder = targetFolder(s, true);
-	const [id] = await listMessageIds.call(this, { path: folder.path, qs: { ...folder.qs, sortDir: 'desc' }, limit: 1 });
-	const message = id ? await readMessage.call(this, folder.side, id, { notFoundOk: true }) : undefined;
+	const [id] = await listMessageIds.call(this, {
+		path: folder.path,
+		qs: { ...folder.qs, sortDir: 'desc' },
+		limit: 1,
+	});
+	const message = id
+		? await readMessage.call(this, folder.side, id, { notFoundOk: true })
+		: undefined;
 	if (!id || !message) {
 		throw new NodeOperationError(this.getNode(), `No message in ${folder.path} matches yet`, {
-			description: 'Send or receive one first (with the sandbox: npm run sandbox -- inbound FILE), or loosen the Station and Partner filters.',
+			description:
+				'Send or receive one first (with the sandbox: npm run sandbox -- inbound FILE), or loosen the Station and Partner filters.',
 		});
 	}
 	return [[await messageItem.call(this, folder.side, id, message, s)]];
 }
 
 /** Output items for the chosen messages, in order; reads and downloads run with bounded parallelism. */
-async function emit(this: IPollFunctions, s: TriggerSettings, side: Folder['side'], chosen: Candidate[]): Promise<Array<{ candidate: Candidate; item: INodeExecutionData }>> {
+async function emit(
+	this: IPollFunctions,
+	s: TriggerSettings,
+	side: Folder['side'],
+	chosen: Candidate[],
+): Promise<Array<{ candidate: Candidate; item: INodeExecutionData }>> {
 	const pool = new TaskPool<INodeExecutionData | undefined>(MAX_IN_FLIGHT, accountThrottle(this));
 	for (const candidate of chosen) {
 		pool.add(async () => {
-			const message = candidate.message ?? (await readMessage.call(this, side, candidate.id, { notFoundOk: true }));
+			const message =
+				candidate.message ??
+				(await readMessage.call(this, side, candidate.id, { notFoundOk: true }));
 			return message ? await messageItem.call(this, side, candidate.id, message, s) : undefined;
 		});
 	}
 	const items = await pool.results();
-	return chosen.flatMap((candidate, index) => (items[index] ? [{ candidate, item: items[index] }] : []));
+	return chosen.flatMap((candidate, index) =>
+		items[index] ? [{ candidate, item: items[index] }] : [],
+	);
 }
 
-const byTime = (a: Candidate, b: Candidate) => a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byTime = (a: Candidate, b: Candidate) =>
+	a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Read-flag mode: every unread message matching the filters is emitted once, oldest first. */
-async function pollUnread(this: IPollFunctions, s: TriggerSettings, state: PollState): Promise<{ state: PollState; items: INodeExecutionData[] }> {
+async function pollUnread(
+	this: IPollFunctions,
+	s: TriggerSettings,
+	state: PollState,
+): Promise<{ state: PollState; items: INodeExecutionData[] }> {
 	const folder = targetFolder(s);
 	const pending = await markRead.call(this, state.toMarkRead);
 	const baseline = new Set(state.baseline);
-	const step = await unreadStep.call(this, folder, new Set([...pending, ...baseline]), s.maxPerPoll);
-	const emitted = await emit.call(this, s, folder.side, step.ids.map((id) => ({ id, ts: 0 })));
+	const step = await unreadStep.call(
+		this,
+		folder,
+		new Set([...pending, ...baseline]),
+		s.maxPerPoll,
+	);
+	const emitted = await emit.call(
+		this,
+		s,
+		folder.side,
+		step.ids.map((id) => ({ id, ts: 0 })),
+	);
 	return {
 		// A baseline id no longer unread (read elsewhere, deleted) is forgotten once the whole list was seen.
-		state: { ...state, toMarkRead: [...pending, ...emitted.map((e) => e.candidate.id)].slice(-MAX_QUEUED), baseline: step.complete ? state.baseline.filter((id) => step.seen.has(id)) : state.baseline },
+		state: {
+			...state,
+			toMarkRead: [...pending, ...emitted.map((e) => e.candidate.id)].slice(-MAX_QUEUED),
+			baseline: step.complete ? state.baseline.filter((id) => step.seen.has(id)) : state.baseline,
+		},
 		items: emitted.map((e) => e.item),
 	};
 }
 
 /** Emit Existing: the next step of draining what was there at activation; then the window takes over. */
-async function pollDrain(this: IPollFunctions, s: TriggerSettings, state: PollState, cache: TimestampCache): Promise<{ state: PollState; items: INodeExecutionData[] }> {
+async function pollDrain(
+	this: IPollFunctions,
+	s: TriggerSettings,
+	state: PollState,
+	cache: TimestampCache,
+): Promise<{ state: PollState; items: INodeExecutionData[] }> {
 	const folder = targetFolder(s);
 	const handled = new Set(state.handled.map(([id]) => id));
 	const step = await drainStep.call(this, folder, state.drain!.page, handled, s.maxPerPoll);
-	const emitted = await emit.call(this, s, folder.side, step.ids.map((id) => ({ id, ts: 0 })));
-	const done: Array<[string, number]> = emitted.map(({ candidate, item }) => [candidate.id, timestampOf(item.json)]);
+	const emitted = await emit.call(
+		this,
+		s,
+		folder.side,
+		step.ids.map((id) => ({ id, ts: 0 })),
+	);
+	const done: Array<[string, number]> = emitted.map(({ candidate, item }) => [
+		candidate.id,
+		timestampOf(item.json),
+	]);
 	done.forEach(([id, ts]) => cache.set(id, ts));
 	const all = [...state.handled, ...done];
 	const floor = all.reduce((max, [, ts]) => Math.max(max, ts), state.floor);
 	// While draining, every emitted id is kept (up to the bound); once done, only those inside the window.
-	const kept = pruneHandled(all, step.finished ? floor - s.lookBackMs : Number.NEGATIVE_INFINITY, state.cut);
-	return { state: { ...state, floor, ...kept, drain: step.finished ? undefined : { page: step.page } }, items: emitted.map((e) => e.item) };
+	const kept = pruneHandled(
+		all,
+		step.finished ? floor - s.lookBackMs : Number.NEGATIVE_INFINITY,
+		state.cut,
+	);
+	return {
+		state: { ...state, floor, ...kept, drain: step.finished ? undefined : { page: step.page } },
+		items: emitted.map((e) => e.item),
+	};
 }
 
 /** Tracked in n8n (and outbound events): the look-back window below the newest handled timestamp. */
-async function pollWindow(this: IPollFunctions, s: TriggerSettings, state: PollState, cache: TimestampCache): Promise<{ state: PollState; items: INodeExecutionData[] }> {
+async function pollWindow(
+	this: IPollFunctions,
+	s: TriggerSettings,
+	state: PollState,
+	cache: TimestampCache,
+): Promise<{ state: PollState; items: INodeExecutionData[] }> {
 	const folder = targetFolder(s);
 	const handled = new Map(state.handled);
 	const lower = Math.max(state.floor - s.lookBackMs, state.cut);
@@ -167,7 +294,11 @@ async function pollWindow(this: IPollFunctions, s: TriggerSettings, state: PollS
 	if (s.event !== 'messageReceived') {
 		queued = await queuedIds.call(this, s);
 		const known = new Set(candidates.map((c) => c.id));
-		candidates.push(...(await resolvedSinceLastPoll.call(this, s, state.queued, queued)).filter((c) => !known.has(c.id) && !handled.has(c.id)));
+		candidates.push(
+			...(await resolvedSinceLastPoll.call(this, s, state.queued, queued)).filter(
+				(c) => !known.has(c.id) && !handled.has(c.id),
+			),
+		);
 	}
 	candidates.sort(byTime);
 	const chosen = candidates.slice(0, s.maxPerPoll);
@@ -178,7 +309,11 @@ async function pollWindow(this: IPollFunctions, s: TriggerSettings, state: PollS
 	}
 	const emitted = await emit.call(this, s, folder.side, chosen);
 	const floor = chosen.reduce((max, c) => Math.max(max, c.ts), state.floor);
-	const kept = pruneHandled([...state.handled, ...chosen.map((c): [string, number] => [c.id, c.ts])], floor - s.lookBackMs, state.cut);
+	const kept = pruneHandled(
+		[...state.handled, ...chosen.map((c): [string, number] => [c.id, c.ts])],
+		floor - s.lookBackMs,
+		state.cut,
+	);
 	return { state: { ...state, floor, ...kept, queued }, items: emitted.map((e) => e.item) };
 }
 
@@ -186,10 +321,18 @@ async function pollWindow(this: IPollFunctions, s: TriggerSettings, state: PollS
  * One poll. Emits each matching message once, oldest first, at most `maxPerPoll` (the rest come next
  * time); the state in static data changes only when the poll succeeds. See state.ts for what is kept.
  */
-export async function pollMessages(this: IPollFunctions, s: TriggerSettings): Promise<INodeExecutionData[][] | null> {
+export async function pollMessages(
+	this: IPollFunctions,
+	s: TriggerSettings,
+): Promise<INodeExecutionData[][] | null> {
 	if (this.getMode() === 'manual') return await manualSample.call(this, s);
 	const staticData = this.getWorkflowStaticData('node');
-	const key = JSON.stringify([s.event, s.event === 'messageReceived' ? s.trackBy : '', s.station, s.partner]);
+	const key = JSON.stringify([
+		s.event,
+		s.event === 'messageReceived' ? s.trackBy : '',
+		s.station,
+		s.partner,
+	]);
 	let state = readState(staticData, key);
 	if (!state) {
 		state = await initialState.call(this, s, key);
@@ -204,6 +347,9 @@ export async function pollMessages(this: IPollFunctions, s: TriggerSettings): Pr
 			: await pollWindow.call(this, s, state, cache);
 	// Handled ids carry their timestamps already: the cache keeps only the others.
 	const handledIds = new Set(result.state.handled.map(([id]) => id));
-	writeState(staticData, { ...result.state, timestamps: cache.toJSON().filter(([id]) => !handledIds.has(id)) });
+	writeState(staticData, {
+		...result.state,
+		timestamps: cache.toJSON().filter(([id]) => !handledIds.has(id)),
+	});
 	return result.items.length ? [result.items] : null;
 }

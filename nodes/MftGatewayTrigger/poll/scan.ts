@@ -24,9 +24,14 @@ export interface Candidate {
 /** Most pages one scan reads: 10,000 ids. */
 const MAX_SCAN_PAGES = 100;
 /** Reads messages with bounded parallelism, in order; a message deleted meanwhile comes back undefined. */
-export async function readMessages(this: MftContext, side: Side, ids: string[]): Promise<Array<IDataObject | undefined>> {
+export async function readMessages(
+	this: MftContext,
+	side: Side,
+	ids: string[],
+): Promise<Array<IDataObject | undefined>> {
 	const pool = new TaskPool<IDataObject | undefined>(MAX_IN_FLIGHT, accountThrottle(this));
-	for (const id of ids) pool.add(async () => await readMessage.call(this, side, id, { notFoundOk: true }));
+	for (const id of ids)
+		pool.add(async () => await readMessage.call(this, side, id, { notFoundOk: true }));
 	return await pool.results();
 }
 
@@ -36,10 +41,20 @@ export async function readMessages(this: MftContext, side: Side, ids: string[]):
  * cached; handled ids carry theirs); the scan ends at the first id older than `lower`. A quiet poll whose window fits in one page
  * costs one list request. Ids seen twice (pages shift while messages arrive) count once.
  */
-export async function scanWindow(this: MftContext, folder: Folder, lower: number, handled: Map<string, number>, cache: TimestampCache): Promise<Candidate[]> {
+export async function scanWindow(
+	this: MftContext,
+	folder: Folder,
+	lower: number,
+	handled: Map<string, number>,
+	cache: TimestampCache,
+): Promise<Candidate[]> {
 	const candidates: Candidate[] = [];
 	const timestamp = (id: string) => handled.get(id) ?? cache.get(id);
-	for await (const page of listPages.call(this, { path: folder.path, qs: { ...folder.qs, sortDir: 'desc' }, maxPages: MAX_SCAN_PAGES })) {
+	for await (const page of listPages.call(this, {
+		path: folder.path,
+		qs: { ...folder.qs, sortDir: 'desc' },
+		maxPages: MAX_SCAN_PAGES,
+	})) {
 		const unknown = page.filter((id) => timestamp(id) === undefined);
 		const read = new Map<string, IDataObject>();
 		(await readMessages.call(this, folder.side, unknown)).forEach((message, index) => {
@@ -63,15 +78,26 @@ export async function scanWindow(this: MftContext, folder: Folder, lower: number
  * appended), so each poll goes on where the last one stopped: draining N messages costs about N/100
  * list requests and N reads.
  */
-export async function drainStep(this: MftContext, folder: Folder, page: number, handled: Set<string>, max: number): Promise<{ ids: string[]; page: number; finished: boolean }> {
+export async function drainStep(
+	this: MftContext,
+	folder: Folder,
+	page: number,
+	handled: Set<string>,
+	max: number,
+): Promise<{ ids: string[]; page: number; finished: boolean }> {
 	const ids: string[] = [];
 	let index = page;
-	for await (const ids_ of listPages.call(this, { path: folder.path, qs: { ...folder.qs, sortDir: 'asc' }, firstPage: page })) {
+	for await (const ids_ of listPages.call(this, {
+		path: folder.path,
+		qs: { ...folder.qs, sortDir: 'asc' },
+		firstPage: page,
+	})) {
 		for (const [position, id] of ids_.entries()) {
 			if (handled.has(id)) continue;
 			ids.push(id);
 			// A page taken to its end is not listed again.
-			if (ids.length >= max) return { ids, page: position === ids_.length - 1 ? index + 1 : index, finished: false };
+			if (ids.length >= max)
+				return { ids, page: position === ids_.length - 1 ? index + 1 : index, finished: false };
 		}
 		index++;
 	}
@@ -83,10 +109,19 @@ export async function drainStep(this: MftContext, folder: Folder, page: number, 
  * are neither waiting to be marked read nor to be ignored; `complete` tells whether the whole list was
  * seen (then `seen` holds every unread id).
  */
-export async function unreadStep(this: MftContext, folder: Folder, skip: Set<string>, max: number): Promise<{ ids: string[]; complete: boolean; seen: Set<string> }> {
+export async function unreadStep(
+	this: MftContext,
+	folder: Folder,
+	skip: Set<string>,
+	max: number,
+): Promise<{ ids: string[]; complete: boolean; seen: Set<string> }> {
 	const ids: string[] = [];
 	const seen = new Set<string>();
-	for await (const page of listPages.call(this, { path: folder.path, qs: { ...folder.qs, sortDir: 'asc', fetchAll: false }, maxPages: MAX_SCAN_PAGES })) {
+	for await (const page of listPages.call(this, {
+		path: folder.path,
+		qs: { ...folder.qs, sortDir: 'asc', fetchAll: false },
+		maxPages: MAX_SCAN_PAGES,
+	})) {
 		for (const id of page) {
 			seen.add(id);
 			if (skip.has(id)) continue;

@@ -39,14 +39,27 @@ export const MAX_QUEUED = 5000;
 export const MAX_BASELINE = 5000;
 
 export function newState(key: string): PollState {
-	return { version: 3, key, floor: -1, cut: -1, handled: [], timestamps: [], queued: [], toMarkRead: [], baseline: [] };
+	return {
+		version: 3,
+		key,
+		floor: -1,
+		cut: -1,
+		handled: [],
+		timestamps: [],
+		queued: [],
+		toMarkRead: [],
+		baseline: [],
+	};
 }
 
 export function readState(staticData: IDataObject, key: string): PollState | undefined {
-	const state = staticData.mftGatewayPoll as (Omit<Partial<PollState>, 'version'> & { version?: number }) | undefined;
+	const state = staticData.mftGatewayPoll as
+		| (Omit<Partial<PollState>, 'version'> & { version?: number })
+		| undefined;
 	if (!state || state.key !== key) return undefined;
 	// Version 2 (before the look-back window) carries over: the same fields, with the new ones empty.
-	if (state.version === 2) return { ...newState(key), ...(state as object), version: 3 } as PollState;
+	if (state.version === 2)
+		return { ...newState(key), ...(state as object), version: 3 } as PollState;
 	return state.version === 3 ? (state as PollState) : undefined;
 }
 
@@ -55,7 +68,11 @@ export function writeState(staticData: IDataObject, state: PollState): void {
 }
 
 /** Keeps the handled ids inside the window; past MAX_HANDLED the oldest go and the cut rises above them. */
-export function pruneHandled(handled: Array<[string, number]>, lower: number, cut: number): { handled: Array<[string, number]>; cut: number } {
+export function pruneHandled(
+	handled: Array<[string, number]>,
+	lower: number,
+	cut: number,
+): { handled: Array<[string, number]>; cut: number } {
 	let kept = handled.filter(([, ts]) => ts >= lower);
 	if (kept.length <= MAX_HANDLED) return { handled: kept, cut };
 	kept = [...kept].sort((a, b) => a[1] - b[1]);

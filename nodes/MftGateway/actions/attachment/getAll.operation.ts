@@ -1,4 +1,10 @@
-import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IBinaryKeyData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { downloadAttachments, listAttachments } from '../../helpers/attachments';
 import { normaliseMessageId, type Side } from '../../transport/ids';
@@ -15,8 +21,17 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: 'Binary Files', value: 'binary', description: 'Download each attachment into a binary property' },
-			{ name: 'Download URLs', value: 'urls', description: 'The pre-signed URLs with the file names. Each URL is a 10-minute access link: treat it as a secret.' },
+			{
+				name: 'Binary Files',
+				value: 'binary',
+				description: 'Download each attachment into a binary property',
+			},
+			{
+				name: 'Download URLs',
+				value: 'urls',
+				description:
+					'The pre-signed URLs with the file names. Each URL is a 10-minute access link: treat it as a secret.',
+			},
 		],
 		default: 'binary',
 		displayOptions: show('attachment', op),
@@ -26,8 +41,16 @@ export const description: INodeProperties[] = [
 		name: 'binaryMode',
 		type: 'options',
 		options: [
-			{ name: 'One Item per Attachment', value: 'separate', description: 'Each file in property "data" of its own item' },
-			{ name: 'All on One Item', value: 'single', description: 'Properties named prefix + index (attachment_0, attachment_1, …)' },
+			{
+				name: 'One Item per Attachment',
+				value: 'separate',
+				description: 'Each file in property "data" of its own item',
+			},
+			{
+				name: 'All on One Item',
+				value: 'single',
+				description: 'Properties named prefix + index (attachment_0, attachment_1, …)',
+			},
 		],
 		default: 'separate',
 		displayOptions: show('attachment', op, { output: ['binary'] }),
@@ -54,19 +77,33 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const id = normaliseMessageId(this.getNode(), this.getNodeParameter('messageId', i), i);
 	if (this.getNodeParameter('output', i) === 'urls') {
 		const links = await listAttachments.call(this, box, id, i);
-		return links.map((a, index) => item({ messageIdentifier: id, index, name: a.name, url: a.url }, i));
+		return links.map((a, index) =>
+			item({ messageIdentifier: id, index, name: a.name, url: a.url }, i),
+		);
 	}
-	const files = (await downloadAttachments.call(this, box, id, i)).map((f, index) => ({ ...f, index }));
+	const files = (await downloadAttachments.call(this, box, id, i)).map((f, index) => ({
+		...f,
+		index,
+	}));
 	if (this.getNodeParameter('binaryMode', i) === 'single') {
 		const prefix = this.getNodeParameter('binaryPrefix', i) as string;
 		const binary: IBinaryKeyData = {};
 		const names: IDataObject[] = [];
 		for (const f of files) {
 			binary[`${prefix}${f.index}`] = f.binary;
-			names.push({ property: `${prefix}${f.index}`, name: f.name, mimeType: f.binary.mimeType, size: f.binary.fileSize ?? null });
+			names.push({
+				property: `${prefix}${f.index}`,
+				name: f.name,
+				mimeType: f.binary.mimeType,
+				size: f.binary.fileSize ?? null,
+			});
 		}
 		return [item({ messageIdentifier: id, total: files.length, attachments: names }, i, binary)];
 	}
 	const property = this.getNodeParameter('binaryPropertyName', i) as string;
-	return files.map((f) => item({ messageIdentifier: id, index: f.index, name: f.name, mimeType: f.binary.mimeType }, i, { [property]: f.binary }));
+	return files.map((f) =>
+		item({ messageIdentifier: id, index: f.index, name: f.name, mimeType: f.binary.mimeType }, i, {
+			[property]: f.binary,
+		}),
+	);
 }

@@ -12,7 +12,14 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['attachment'] } },
-		options: [{ name: 'Get Many', value: 'getAll', description: 'Get the files of a message', action: 'Get many attachments' }],
+		options: [
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'Get the files of a message',
+				action: 'Get many attachments',
+			},
+		],
 		default: 'getAll',
 	},
 	...getAll.description,

@@ -20,7 +20,11 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const alias = String(this.getNodeParameter('alias', i)).trim();
-	if (!alias) throw new NodeOperationError(this.getNode(), 'Alias is empty', { itemIndex: i, description: 'Give a certificate alias; Certificate → Get Many lists them.' });
+	if (!alias)
+		throw new NodeOperationError(this.getNode(), 'Alias is empty', {
+			itemIndex: i,
+			description: 'Give a certificate alias; Certificate → Get Many lists them.',
+		});
 	const certificate = await apiRequest.call(this, {
 		method: 'GET',
 		path: `/certificate/${encodeURIComponent(alias)}`,

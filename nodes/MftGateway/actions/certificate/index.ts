@@ -14,8 +14,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['certificate'] } },
 		options: [
-			{ name: 'Get', value: 'get', description: 'Get the details of a certificate', action: 'Get a certificate' },
-			{ name: 'Get Many', value: 'getAll', description: 'List certificates', action: 'Get many certificates' },
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get the details of a certificate',
+				action: 'Get a certificate',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'List certificates',
+				action: 'Get many certificates',
+			},
 		],
 		default: 'getAll',
 	},

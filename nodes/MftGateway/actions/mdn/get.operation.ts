@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { parseMdn } from '../../helpers/mdnParser';
@@ -10,7 +15,11 @@ import { boxField, item, messageIdField, show } from '../common';
 const op = ['get'];
 
 export const description: INodeProperties[] = [
-	{ ...boxField('mdn', op), description: 'Inbox: the MDN your station sent for a received message. Outbox: the MDN the partner sent back.' },
+	{
+		...boxField('mdn', op),
+		description:
+			'Inbox: the MDN your station sent for a received message. Outbox: the MDN the partner sent back.',
+	},
 	messageIdField('mdn', op),
 	{
 		displayName: 'Put Raw MDN in Field',
@@ -28,10 +37,18 @@ async function mdnUrl(this: IExecuteFunctions, box: Side, id: string, i: number)
 		path: messagePath(box, id, '/mdn'),
 		service: true,
 		action: `Get the MDN of message ${id}`,
-		notFoundHint: box === 'outbox' ? 'No MDN yet: the message may still be queued, failed, or the partner sent no MDN (incomplete).' : 'No MDN for this ID in the inbox. Check the ID and the Box.',
+		notFoundHint:
+			box === 'outbox'
+				? 'No MDN yet: the message may still be queued, failed, or the partner sent no MDN (incomplete).'
+				: 'No MDN for this ID in the inbox. Check the ID and the Box.',
 		itemIndex: i,
 	});
-	if (typeof answer.url !== 'string') throw new NodeOperationError(this.getNode(), `MFT Gateway returned no MDN URL for message ${id}`, { itemIndex: i });
+	if (typeof answer.url !== 'string')
+		throw new NodeOperationError(
+			this.getNode(),
+			`MFT Gateway returned no MDN URL for message ${id}`,
+			{ itemIndex: i },
+		);
 	return answer.url;
 }
 
@@ -49,12 +66,22 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		renewUrl: async () => await mdnUrl.call(this, box, id, i),
 	});
 	// MDNs are a few kB: reading the stored copy back whole is fine.
-	const raw = binary.id ? await this.helpers.binaryToBuffer(await this.helpers.getBinaryStream(binary.id)) : Buffer.from(binary.data, 'base64');
+	const raw = binary.id
+		? await this.helpers.binaryToBuffer(await this.helpers.getBinaryStream(binary.id))
+		: Buffer.from(binary.data, 'base64');
 	let parsed: IDataObject;
 	try {
 		parsed = parseMdn(raw.toString('utf8'));
 	} catch (error) {
-		throw new NodeOperationError(this.getNode(), `The MDN of message ${id} could not be read: ${(error as Error).message}`, { itemIndex: i, description: 'The raw MDN is not an RFC 8098 report. Download it with the Attachment-style URL and inspect it.' });
+		throw new NodeOperationError(
+			this.getNode(),
+			`The MDN of message ${id} could not be read: ${(error as Error).message}`,
+			{
+				itemIndex: i,
+				description:
+					'The raw MDN is not an RFC 8098 report. Download it with the Attachment-style URL and inspect it.',
+			},
+		);
 	}
 	// The pre-signed URL is not output: it is a 10-minute bearer link, and the raw MDN is in the binary field.
 	return [item({ messageIdentifier: id, box, ...parsed }, i, { [property]: binary })];

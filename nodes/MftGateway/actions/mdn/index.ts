@@ -12,7 +12,14 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['mdn'] } },
-		options: [{ name: 'Get', value: 'get', description: 'Get, download and parse the MDN receipt of a message', action: 'Get an MDN' }],
+		options: [
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get, download and parse the MDN receipt of a message',
+				action: 'Get an MDN',
+			},
+		],
 		default: 'get',
 	},
 	...get.description,

@@ -4,7 +4,10 @@ import { messagePath, normaliseMessageId, type Side } from '../../transport/ids'
 import { apiRequest } from '../../transport/request';
 import { boxField, item, messageIdField } from '../common';
 
-export const description: INodeProperties[] = [boxField('message', ['delete']), messageIdField('message', ['delete'])];
+export const description: INodeProperties[] = [
+	boxField('message', ['delete']),
+	messageIdField('message', ['delete']),
+];
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const box = this.getNodeParameter('box', i) as Side;

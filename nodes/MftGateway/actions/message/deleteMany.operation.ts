@@ -11,7 +11,8 @@ export const DELETE_BATCH_SIZE = 100;
 
 export const description: INodeProperties[] = [
 	{
-		displayName: 'Deleted messages cannot be restored: MFT Gateway removes them and their files for good',
+		displayName:
+			'Deleted messages cannot be restored: MFT Gateway removes them and their files for good',
 		name: 'deleteManyNotice',
 		type: 'notice',
 		default: '',
@@ -26,16 +27,26 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: '<1594924294698@mftgateway.com>, <1594924294699@mftgateway.com>',
-		description: 'IDs separated by commas or new lines, or an expression giving a list. Any number; they are sent in batches of 100.',
+		description:
+			'IDs separated by commas or new lines, or an expression giving a list. Any number; they are sent in batches of 100.',
 		displayOptions: show('message', ['deleteMany']),
 	},
 ];
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const box = this.getNodeParameter('box', i) as Side;
-	const ids = [...new Set(splitIds(this.getNodeParameter('messageIds', i)).map((id) => normaliseMessageId(this.getNode(), id, i, 'Message IDs')))];
+	const ids = [
+		...new Set(
+			splitIds(this.getNodeParameter('messageIds', i)).map((id) =>
+				normaliseMessageId(this.getNode(), id, i, 'Message IDs'),
+			),
+		),
+	];
 	if (ids.length === 0) {
-		throw new NodeOperationError(this.getNode(), 'Message IDs is empty', { itemIndex: i, description: 'Give at least one message ID.' });
+		throw new NodeOperationError(this.getNode(), 'Message IDs is empty', {
+			itemIndex: i,
+			description: 'Give at least one message ID.',
+		});
 	}
 	const deleted: string[] = [];
 	for (let start = 0; start < ids.length; start += DELETE_BATCH_SIZE) {
@@ -54,5 +65,16 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		if (Array.isArray(answer.deleted)) deleted.push(...(answer.deleted as string[]));
 	}
 	const gone = new Set(deleted);
-	return [item({ box, requested: ids.length, deletedCount: gone.size, deleted, notFound: ids.filter((id) => !gone.has(id)) }, i)];
+	return [
+		item(
+			{
+				box,
+				requested: ids.length,
+				deletedCount: gone.size,
+				deleted,
+				notFound: ids.filter((id) => !gone.has(id)),
+			},
+			i,
+		),
+	];
 }

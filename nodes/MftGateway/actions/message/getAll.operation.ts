@@ -1,10 +1,20 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { mapWithConcurrency, TaskPool } from '../../helpers/concurrency';
 import { messageIdOf, withIsoTimestamps } from '../../helpers/output';
 import { asNodeError } from '../../transport/errors';
 import { normaliseMessageId, rejectControlCharacters } from '../../transport/ids';
-import { listMessageIds, listPages, markUnread, readExistingMessage } from '../../transport/messages';
+import {
+	listMessageIds,
+	listPages,
+	markUnread,
+	readExistingMessage,
+} from '../../transport/messages';
 import { accountThrottle } from '../../transport/request';
 import { MAX_IN_FLIGHT } from '../../transport/throttle';
 import { item, limitParam, numberParam, returnAllAndLimit, show } from '../common';
@@ -26,17 +36,34 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: 'Failed', value: 'failed', description: 'Outbound messages that could not be delivered' },
-			{ name: 'Inbox (Received)', value: 'inbox', description: 'Messages partners sent to your stations' },
-			{ name: 'Incomplete', value: 'incomplete', description: 'Delivered, but the partner sent no MDN in time' },
-			{ name: 'Queued', value: 'queued', description: 'Submitted and waiting to be sent (or retried)' },
+			{
+				name: 'Failed',
+				value: 'failed',
+				description: 'Outbound messages that could not be delivered',
+			},
+			{
+				name: 'Inbox (Received)',
+				value: 'inbox',
+				description: 'Messages partners sent to your stations',
+			},
+			{
+				name: 'Incomplete',
+				value: 'incomplete',
+				description: 'Delivered, but the partner sent no MDN in time',
+			},
+			{
+				name: 'Queued',
+				value: 'queued',
+				description: 'Submitted and waiting to be sent (or retried)',
+			},
 			{ name: 'Sent', value: 'sent', description: 'Delivered to the partner' },
 		],
 		default: 'inbox',
 		displayOptions: show('message', op),
 	},
 	{
-		displayName: 'The API lists only messages not yet read through the API. Turn on Include Already-Read Messages (under Options) to list them all: a trigger tracking by the read flag, or Get with Mark as Read, marks messages read.',
+		displayName:
+			'The API lists only messages not yet read through the API. Turn on Include Already-Read Messages (under Options) to list them all: a trigger tracking by the read flag, or Get with Mark as Read, marks messages read.',
 		name: 'unreadOnlyNotice',
 		type: 'notice',
 		default: '',
@@ -58,28 +85,32 @@ export const description: INodeProperties[] = [
 				name: 'messageId',
 				type: 'string',
 				default: '',
-				description: 'Only this message. Secondary filter: ignored when Station or Partner is set; wins over Subject.',
+				description:
+					'Only this message. Secondary filter: ignored when Station or Partner is set; wins over Subject.',
 			},
 			{
 				displayName: 'Partner',
 				name: 'partner',
 				type: 'string',
 				default: '',
-				description: 'AS2 identifier of the trading partner. Primary filter: combined with Station, and disables Message ID and Subject.',
+				description:
+					'AS2 identifier of the trading partner. Primary filter: combined with Station, and disables Message ID and Subject.',
 			},
 			{
 				displayName: 'Station',
 				name: 'station',
 				type: 'string',
 				default: '',
-				description: 'AS2 identifier of your station. Primary filter: combined with Partner, and disables Message ID and Subject.',
+				description:
+					'AS2 identifier of your station. Primary filter: combined with Partner, and disables Message ID and Subject.',
 			},
 			{
 				displayName: 'Subject',
 				name: 'subject',
 				type: 'string',
 				default: '',
-				description: 'Messages whose subject matches. Secondary filter: ignored when Station, Partner or Message ID is set.',
+				description:
+					'Messages whose subject matches. Secondary filter: ignored when Station, Partner or Message ID is set.',
 			},
 		],
 	},
@@ -96,7 +127,8 @@ export const description: INodeProperties[] = [
 				name: 'includeRead',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to list inbox messages already read through the API too (the API lists only unread ones by default)',
+				description:
+					'Whether to list inbox messages already read through the API too (the API lists only unread ones by default)',
 				displayOptions: { show: { '/folder': ['inbox'] } },
 			},
 			{
@@ -104,14 +136,16 @@ export const description: INodeProperties[] = [
 				name: 'includeDetails',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to return the full message objects instead of only their IDs (one extra request per message)',
+				description:
+					'Whether to return the full message objects instead of only their IDs (one extra request per message)',
 			},
 			{
 				displayName: 'Mark as Read',
 				name: 'markAsRead',
 				type: 'boolean',
 				default: false,
-				description: 'Whether fetching details marks inbox messages as read in the API. Off by default, so listing changes nothing.',
+				description:
+					'Whether fetching details marks inbox messages as read in the API. Off by default, so listing changes nothing.',
 				displayOptions: { show: { '/folder': ['inbox'], includeDetails: [true] } },
 			},
 			{
@@ -128,7 +162,8 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: MAX_IN_FLIGHT },
 				default: MAX_IN_FLIGHT,
-				description: 'How many message details to fetch at once at most. Fewer while MFT Gateway answers 429 (too many requests): the number halves on each, then grows back slowly.',
+				description:
+					'How many message details to fetch at once at most. Fewer while MFT Gateway answers 429 (too many requests): the number halves on each, then grows back slowly.',
 				displayOptions: { show: { includeDetails: [true] } },
 			},
 			{
@@ -151,21 +186,41 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const limit = limitParam(this, i);
 	const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
-	const pageSize = numberParam(this, 'options.pageSize', 'Page Size', i, { min: 1, max: 100, integer: true }, 100);
-	const concurrency = numberParam(this, 'options.concurrency', 'Parallel Requests', i, { min: 1, max: MAX_IN_FLIGHT, integer: true }, MAX_IN_FLIGHT);
+	const pageSize = numberParam(
+		this,
+		'options.pageSize',
+		'Page Size',
+		i,
+		{ min: 1, max: 100, integer: true },
+		100,
+	);
+	const concurrency = numberParam(
+		this,
+		'options.concurrency',
+		'Parallel Requests',
+		i,
+		{ min: 1, max: MAX_IN_FLIGHT, integer: true },
+		MAX_IN_FLIGHT,
+	);
 	const qs: IDataObject = { sortDir: options.sortDir ?? 'desc' };
-	for (const [field, param] of [['station', 'stationIdentifier'], ['partner', 'partnerIdentifier'], ['subject', 'subject']] as const) {
+	for (const [field, param] of [
+		['station', 'stationIdentifier'],
+		['partner', 'partnerIdentifier'],
+		['subject', 'subject'],
+	] as const) {
 		const value = String(filters[field] ?? '').trim();
 		if (value) {
 			rejectControlCharacters(node, value, `Filters → ${field}`, i);
 			qs[param] = value;
 		}
 	}
-	if (String(filters.messageId ?? '').trim()) qs.identifier = normaliseMessageId(node, filters.messageId, i, 'Filters → Message ID');
+	if (String(filters.messageId ?? '').trim())
+		qs.identifier = normaliseMessageId(node, filters.messageId, i, 'Filters → Message ID');
 	const includeRead = folder.side === 'inbox' && options.includeRead === true;
 	if (folder.side === 'inbox') qs.fetchAll = includeRead;
 	const query = { path: folder.path, qs, limit, pageLength: pageSize, itemIndex: i };
-	if (options.includeDetails !== true) return (await listMessageIds.call(this, query)).map((id) => item({ messageIdentifier: id }, i));
+	if (options.includeDetails !== true)
+		return (await listMessageIds.call(this, query)).map((id) => item({ messageIdentifier: id }, i));
 
 	// An unread-only list (the inbox default) can be marked while it is read: every message in it was
 	// unread, so a failure can put each flag back exactly. A list with read messages is read first and
@@ -174,7 +229,11 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const markWhileReading = markAsRead && !includeRead;
 	const pool = new TaskPool<IDataObject>(concurrency, accountThrottle(this));
 	const read = (id: string) =>
-		readExistingMessage.call(this, folder.side, id, { markAsRead: markWhileReading, notFoundHint: 'It was listed a moment ago; it may have been deleted since.', itemIndex: i });
+		readExistingMessage.call(this, folder.side, id, {
+			markAsRead: markWhileReading,
+			notFoundHint: 'It was listed a moment ago; it may have been deleted since.',
+			itemIndex: i,
+		});
 	let failure: unknown;
 	try {
 		for await (const page of listPages.call(this, query)) {
@@ -189,26 +248,50 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		return [];
 	});
 	if (failure !== undefined) {
-		if (markWhileReading) await restoreReadFlags.call(this, pool.succeeded().map(({ value }) => value), i, failure);
+		if (markWhileReading)
+			await restoreReadFlags.call(
+				this,
+				pool.succeeded().map(({ value }) => value),
+				i,
+				failure,
+			);
 		throw asNodeError(this.getNode(), failure, i);
 	}
 	if (markAsRead && includeRead) await markUnreadOnesRead.call(this, details, concurrency, i);
 	return details.map((message) => item(withIsoTimestamps(message), i));
 }
 
-const isUnread = (message: IDataObject) => message.isRead === false || (message.isRead === undefined && message.apiFetched === false);
+const isUnread = (message: IDataObject) =>
+	message.isRead === false || (message.isRead === undefined && message.apiFetched === false);
 
 /** Marks the unread messages among those read (a list that included read ones); all or none. */
-async function markUnreadOnesRead(this: IExecuteFunctions, details: IDataObject[], concurrency: number, i: number): Promise<void> {
+async function markUnreadOnesRead(
+	this: IExecuteFunctions,
+	details: IDataObject[],
+	concurrency: number,
+	i: number,
+): Promise<void> {
 	const unread = details.filter(isUnread);
 	const pool = new TaskPool<IDataObject>(concurrency);
-	for (const message of unread) pool.add(async () => await readExistingMessage.call(this, 'inbox', messageIdOf(message) ?? '', { markAsRead: true, itemIndex: i }));
+	for (const message of unread)
+		pool.add(
+			async () =>
+				await readExistingMessage.call(this, 'inbox', messageIdOf(message) ?? '', {
+					markAsRead: true,
+					itemIndex: i,
+				}),
+		);
 	const failure = await pool.results().then(
 		() => undefined,
 		(error: unknown) => error ?? new Error('Marking messages read failed'),
 	);
 	if (failure !== undefined) {
-		await restoreReadFlags.call(this, pool.succeeded().map(({ value }) => value), i, failure);
+		await restoreReadFlags.call(
+			this,
+			pool.succeeded().map(({ value }) => value),
+			i,
+			failure,
+		);
 		throw asNodeError(this.getNode(), failure, i);
 	}
 	for (const message of unread) {
@@ -221,12 +304,22 @@ async function markUnreadOnesRead(this: IExecuteFunctions, details: IDataObject[
  * A failed Get Many must leave the read flags as they were: the messages it already marked read never
  * reach the workflow, so they are marked unread again. What cannot be restored is named in the error.
  */
-async function restoreReadFlags(this: IExecuteFunctions, marked: IDataObject[], i: number, error: unknown): Promise<void> {
+async function restoreReadFlags(
+	this: IExecuteFunctions,
+	marked: IDataObject[],
+	i: number,
+	error: unknown,
+): Promise<void> {
 	const ids = marked.map((m) => messageIdOf(m)).filter((id): id is string => id !== undefined);
 	const left: string[] = [];
-	await mapWithConcurrency(ids, 5, async (id) => await markUnread.call(this, id, i).catch(() => left.push(id)));
+	await mapWithConcurrency(
+		ids,
+		5,
+		async (id) => await markUnread.call(this, id, i).catch(() => left.push(id)),
+	);
 	if (left.length && error && typeof error === 'object') {
 		const e = error as { description?: string | null };
-		e.description = `${e.description ?? ''} These messages were marked read before the failure and could not be marked unread again: ${left.join(', ')}.`.trim();
+		e.description =
+			`${e.description ?? ''} These messages were marked read before the failure and could not be marked unread again: ${left.join(', ')}.`.trim();
 	}
 }

@@ -1,4 +1,10 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { MIN_CHECK_INTERVAL_MS, mdnSummary, waitForDelivery } from '../../helpers/delivery';
@@ -41,8 +47,16 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: 'Binary File(s) From Input', value: 'binary', description: 'One or more binary properties of the input item' },
-			{ name: 'Text', value: 'text', description: 'EDI, XML, JSON or other text typed here or given by an expression' },
+			{
+				name: 'Binary File(s) From Input',
+				value: 'binary',
+				description: 'One or more binary properties of the input item',
+			},
+			{
+				name: 'Text',
+				value: 'text',
+				description: 'EDI, XML, JSON or other text typed here or given by an expression',
+			},
 		],
 		default: 'binary',
 		displayOptions: show('message', op),
@@ -53,7 +67,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: 'data',
-		description: 'Name of the binary property to send, or several separated by commas: several become one message with several attachments (multipart)',
+		description:
+			'Name of the binary property to send, or several separated by commas: several become one message with several attachments (multipart)',
 		displayOptions: show('message', op, { payload: ['binary'] }),
 	},
 	{
@@ -90,7 +105,8 @@ export const description: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: 300,
-		description: 'How long to wait; then the node returns the message as still pending and says which box it is in',
+		description:
+			'How long to wait; then the node returns the message as still pending and says which box it is in',
 		displayOptions: show('message', op, { waitForDelivery: [true] }),
 	},
 	{
@@ -115,7 +131,8 @@ export const description: INodeProperties[] = [
 				name: 'attachmentName',
 				type: 'string',
 				default: '',
-				description: 'Name of the single attachment; by default the binary file name (or File Name for text)',
+				description:
+					'Name of the single attachment; by default the binary file name (or File Name for text)',
 			},
 			{
 				displayName: 'Content Type',
@@ -123,14 +140,15 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'application/edi-x12',
-				description: 'MIME type of the payload; by default the binary MIME type, or application/edi-x12 for text',
+				description:
+					'MIME type of the payload; by default the binary MIME type, or application/edi-x12 for text',
 			},
 			{
 				displayName: 'Subject',
 				name: 'subject',
 				type: 'string',
 				default: '',
-				description: 'AS2 subject; by default the partner\'s default subject',
+				description: "AS2 subject; by default the partner's default subject",
 			},
 		],
 	},
@@ -145,13 +163,25 @@ interface Attachment {
 	buffer: () => Promise<Buffer>;
 }
 
-async function binaryAttachments(this: IExecuteFunctions, i: number, contentTypeOverride: string): Promise<Attachment[]> {
-	const names = String(this.getNodeParameter('binaryProperties', i)).split(',').map((n) => n.trim()).filter(Boolean);
-	if (names.length === 0) throw new NodeOperationError(this.getNode(), 'Input Binary Fields is empty', { itemIndex: i, description: 'Name the binary property that holds the file, e.g. "data".' });
+async function binaryAttachments(
+	this: IExecuteFunctions,
+	i: number,
+	contentTypeOverride: string,
+): Promise<Attachment[]> {
+	const names = String(this.getNodeParameter('binaryProperties', i))
+		.split(',')
+		.map((n) => n.trim())
+		.filter(Boolean);
+	if (names.length === 0)
+		throw new NodeOperationError(this.getNode(), 'Input Binary Fields is empty', {
+			itemIndex: i,
+			description: 'Name the binary property that holds the file, e.g. "data".',
+		});
 	const result: Attachment[] = [];
 	for (const name of names) {
 		const binary: IBinaryData = this.helpers.assertBinaryData(i, name);
-		const fileName = binary.fileName || `${name}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
+		const fileName =
+			binary.fileName || `${name}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
 		const contentType = contentTypeOverride || binary.mimeType || 'application/octet-stream';
 		const buffer = () => this.helpers.getBinaryDataBuffer(i, name);
 		let size: number;
@@ -164,7 +194,16 @@ async function binaryAttachments(this: IExecuteFunctions, i: number, contentType
 			size = Buffer.from(binary.data, 'base64').length;
 			open = buffer;
 		}
-		if (!(size > 0)) throw new NodeOperationError(this.getNode(), `The file in binary property "${name}" is empty`, { itemIndex: i, description: 'MFT Gateway does not send empty messages. Check the node that produced the file.' });
+		if (!(size > 0))
+			throw new NodeOperationError(
+				this.getNode(),
+				`The file in binary property "${name}" is empty`,
+				{
+					itemIndex: i,
+					description:
+						'MFT Gateway does not send empty messages. Check the node that produced the file.',
+				},
+			);
 		result.push({ name: fileName, contentType, size, open, buffer });
 	}
 	return result;
@@ -187,10 +226,24 @@ async function readInput(this: IExecuteFunctions, i: number): Promise<SendInput>
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const subject = String(options.subject ?? '');
 	const contentTypeOverride = String(options.contentType ?? '').trim();
-	if (!station) throw new NodeOperationError(node, 'Station (AS2-From) is empty', { itemIndex: i, description: 'Give the AS2 identifier of your sending station.' });
-	if (!partner) throw new NodeOperationError(node, 'Partner (AS2-To) is empty', { itemIndex: i, description: 'Give the AS2 identifier of the receiving partner.' });
+	if (!station)
+		throw new NodeOperationError(node, 'Station (AS2-From) is empty', {
+			itemIndex: i,
+			description: 'Give the AS2 identifier of your sending station.',
+		});
+	if (!partner)
+		throw new NodeOperationError(node, 'Partner (AS2-To) is empty', {
+			itemIndex: i,
+			description: 'Give the AS2 identifier of the receiving partner.',
+		});
 	const attachmentName = String(options.attachmentName ?? '').trim();
-	const checks: Array<[string, string]> = [['Station (AS2-From)', station], ['Partner (AS2-To)', partner], ['Subject', subject], ['Content Type', contentTypeOverride], ['Attachment Name', attachmentName]];
+	const checks: Array<[string, string]> = [
+		['Station (AS2-From)', station],
+		['Partner (AS2-To)', partner],
+		['Subject', subject],
+		['Content Type', contentTypeOverride],
+		['Attachment Name', attachmentName],
+	];
 	for (const [field, value] of checks) rejectControlCharacters(node, value, field, i);
 	requireAscii(node, station, 'Station (AS2-From)', i);
 	requireAscii(node, partner, 'Partner (AS2-To)', i);
@@ -198,7 +251,10 @@ async function readInput(this: IExecuteFunctions, i: number): Promise<SendInput>
 	const wait = this.getNodeParameter('waitForDelivery', i)
 		? {
 				timeoutMs: numberParam(this, 'waitTimeout', 'Wait Timeout (Seconds)', i, { min: 1 }) * 1000,
-				intervalMs: numberParam(this, 'pollInterval', 'Check Every (Seconds)', i, { min: MIN_CHECK_INTERVAL_MS / 1000 }) * 1000,
+				intervalMs:
+					numberParam(this, 'pollInterval', 'Check Every (Seconds)', i, {
+						min: MIN_CHECK_INTERVAL_MS / 1000,
+					}) * 1000,
 			}
 		: undefined;
 
@@ -207,8 +263,20 @@ async function readInput(this: IExecuteFunctions, i: number): Promise<SendInput>
 		const data = Buffer.from(String(this.getNodeParameter('text', i)), 'utf8');
 		const fileName = String(this.getNodeParameter('fileName', i)).trim();
 		rejectControlCharacters(node, fileName, 'File Name', i);
-		if (data.length === 0) throw new NodeOperationError(node, 'Text is empty', { itemIndex: i, description: 'Type the payload or map it from a previous node.' });
-		attachments = [{ name: fileName || 'message.edi', contentType: contentTypeOverride || 'application/edi-x12', size: data.length, open: async () => data, buffer: async () => data }];
+		if (data.length === 0)
+			throw new NodeOperationError(node, 'Text is empty', {
+				itemIndex: i,
+				description: 'Type the payload or map it from a previous node.',
+			});
+		attachments = [
+			{
+				name: fileName || 'message.edi',
+				contentType: contentTypeOverride || 'application/edi-x12',
+				size: data.length,
+				open: async () => data,
+				buffer: async () => data,
+			},
+		];
 	} else {
 		attachments = await binaryAttachments.call(this, i, contentTypeOverride);
 	}
@@ -225,7 +293,9 @@ async function readInput(this: IExecuteFunctions, i: number): Promise<SendInput>
  * carry any name (`filename*`, RFC 7578/5987) where an HTTP header cannot. A non-ASCII subject is sent
  * as RFC 2047 encoded-words, as MIME headers carry it.
  */
-async function submitRequest(input: SendInput): Promise<{ headers: IDataObject; body: () => Promise<unknown> }> {
+async function submitRequest(
+	input: SendInput,
+): Promise<{ headers: IDataObject; body: () => Promise<unknown> }> {
 	const headers: IDataObject = { 'AS2-From': input.station, 'AS2-To': input.partner };
 	if (input.subject) headers.Subject = encodeHeaderText(input.subject);
 	const [single] = input.attachments;
@@ -236,8 +306,17 @@ async function submitRequest(input: SendInput): Promise<{ headers: IDataObject; 
 		headers['Attachment-Name'] = singleName;
 		return { headers, body: single.open };
 	}
-	const files = input.attachments.length === 1 ? [{ ...single, name: singleName }] : input.attachments;
-	const multipart = buildMultipart(await Promise.all(files.map(async (a) => ({ fileName: a.name, contentType: a.contentType, data: await a.buffer() }))));
+	const files =
+		input.attachments.length === 1 ? [{ ...single, name: singleName }] : input.attachments;
+	const multipart = buildMultipart(
+		await Promise.all(
+			files.map(async (a) => ({
+				fileName: a.name,
+				contentType: a.contentType,
+				data: await a.buffer(),
+			})),
+		),
+	);
 	headers['Content-Type'] = multipart.contentType;
 	return { headers, body: async () => multipart.body };
 }
@@ -262,7 +341,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	} catch (error) {
 		// The answer was lost after the bytes may have reached MFT Gateway. With Retry On Fail, an error would
 		// make n8n submit it again: the uncertainty is reported as data instead.
-		if (isMaybeSent(error) && this.getNode().retryOnFail === true) return [item(uncertainOutcome(input, (error as Error).message), i)];
+		if (isMaybeSent(error) && this.getNode().retryOnFail === true)
+			return [item(uncertainOutcome(input, (error as Error).message), i)];
 		throw asNodeError(this.getNode(), error, i);
 	}
 	// From here on the message is accepted: nothing below may throw, or Retry On Fail would send it again.
@@ -276,9 +356,22 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		station: input.station,
 		partner: input.partner,
 		subject: input.subject || null,
-		attachments: input.attachments.map((a) => ({ name: a.name, contentType: a.contentType, size: a.size })),
+		attachments: input.attachments.map((a) => ({
+			name: a.name,
+			contentType: a.contentType,
+			size: a.size,
+		})),
 	};
-	if (!id) return [item({ ...queued, note: 'MFT Gateway accepted the message but returned no message ID; look for it with Message → Get Many in the Queued folder. Do not send it again.' }, i)];
+	if (!id)
+		return [
+			item(
+				{
+					...queued,
+					note: 'MFT Gateway accepted the message but returned no message ID; look for it with Message → Get Many in the Queued folder. Do not send it again.',
+				},
+				i,
+			),
+		];
 	if (!input.wait) return [item(queued, i)];
 	return [item(await deliveryOutcome.call(this, id, queued, input.wait, i), i)];
 }
@@ -291,13 +384,23 @@ function uncertainOutcome(input: SendInput, reason: string): IDataObject {
 		station: input.station,
 		partner: input.partner,
 		subject: input.subject || null,
-		attachments: input.attachments.map((a) => ({ name: a.name, contentType: a.contentType, size: a.size })),
+		attachments: input.attachments.map((a) => ({
+			name: a.name,
+			contentType: a.contentType,
+			size: a.size,
+		})),
 		note: reason,
 	};
 }
 
 /** Waits for the outcome and describes it as data: deliveryStatus is sent, failed, incomplete or queued. */
-async function deliveryOutcome(this: IExecuteFunctions, id: string, queued: IDataObject, wait: { timeoutMs: number; intervalMs: number }, i: number): Promise<IDataObject> {
+async function deliveryOutcome(
+	this: IExecuteFunctions,
+	id: string,
+	queued: IDataObject,
+	wait: { timeoutMs: number; intervalMs: number },
+	i: number,
+): Promise<IDataObject> {
 	const result = await waitForDelivery.call(this, id, wait.timeoutMs, wait.intervalMs, i);
 	const message = result.message ? withIsoTimestamps(result.message) : {};
 	const outcome: IDataObject = {
@@ -306,10 +409,12 @@ async function deliveryOutcome(this: IExecuteFunctions, id: string, queued: IDat
 		messageIdentifier: id,
 		deliveryStatus: result.state,
 		timedOut: result.timedOut,
-		failureReason: result.state === 'failed' ? String(result.message?.failureReason ?? 'no reason given') : null,
+		failureReason:
+			result.state === 'failed' ? String(result.message?.failureReason ?? 'no reason given') : null,
 		mdn: result.message ? mdnSummary(result.message) : null,
 	};
-	if (result.state === 'failed') outcome.note = `MFT Gateway gave up delivering it (Failed folder): ${outcome.failureReason as string}. Fix the cause (partner URL, certificates, partner availability) before sending again.`;
+	if (result.state === 'failed')
+		outcome.note = `MFT Gateway gave up delivering it (Failed folder): ${outcome.failureReason as string}. Fix the cause (partner URL, certificates, partner availability) before sending again.`;
 	else if (result.timedOut) {
 		outcome.note = `Not delivered after ${wait.timeoutMs / 1000} s; it is still ${result.state}. MFT Gateway keeps retrying on its own; do not send it again.`;
 		if (result.checkError) outcome.note += ` The last check failed: ${result.checkError}`;

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { apiRequest } from '../../transport/request';
 import { item, show } from '../common';
@@ -7,9 +12,33 @@ import { certificateBase64, partnerSettingOptions, partnerSettingsBody } from '.
 const op = ['create'];
 
 export const description: INodeProperties[] = [
-	{ displayName: 'Name', name: 'name', type: 'string', required: true, default: '', displayOptions: show('partner', op) },
-	{ displayName: 'AS2 Identifier', name: 'as2Identifier', type: 'string', required: true, default: '', description: 'The partner AS2 ID (their AS2-From); cannot be changed through the API later', displayOptions: show('partner', op) },
-	{ displayName: 'URL', name: 'url', type: 'string', required: true, default: '', placeholder: 'https://as2.partner.example/as2', description: 'The partner AS2 endpoint', displayOptions: show('partner', op) },
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: show('partner', op),
+	},
+	{
+		displayName: 'AS2 Identifier',
+		name: 'as2Identifier',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'The partner AS2 ID (their AS2-From); cannot be changed through the API later',
+		displayOptions: show('partner', op),
+	},
+	{
+		displayName: 'URL',
+		name: 'url',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://as2.partner.example/as2',
+		description: 'The partner AS2 endpoint',
+		displayOptions: show('partner', op),
+	},
 	{
 		displayName: 'Encryption Certificate',
 		name: 'encryptionCertificate',
@@ -20,7 +49,15 @@ export const description: INodeProperties[] = [
 		description: 'The partner public certificate, as PEM text or Base64',
 		displayOptions: show('partner', op),
 	},
-	{ displayName: 'Additional Fields', name: 'additionalFields', type: 'collection', placeholder: 'Add Field', default: {}, displayOptions: show('partner', op), options: partnerSettingOptions },
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: show('partner', op),
+		options: partnerSettingOptions,
+	},
 ];
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
@@ -29,8 +66,17 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		name: this.getNodeParameter('name', i) as string,
 		as2Identifier: String(this.getNodeParameter('as2Identifier', i)).trim(),
 		url: String(this.getNodeParameter('url', i)).trim(),
-		encryptionCertificate: certificateBase64(node, this.getNodeParameter('encryptionCertificate', i) as string, 'Encryption Certificate', i),
-		...partnerSettingsBody(node, this.getNodeParameter('additionalFields', i, {}) as IDataObject, i),
+		encryptionCertificate: certificateBase64(
+			node,
+			this.getNodeParameter('encryptionCertificate', i) as string,
+			'Encryption Certificate',
+			i,
+		),
+		...partnerSettingsBody(
+			node,
+			this.getNodeParameter('additionalFields', i, {}) as IDataObject,
+			i,
+		),
 	};
 	const answer = await apiRequest.call(this, {
 		method: 'POST',

@@ -7,5 +7,7 @@ export const description: INodeProperties[] = [...returnAllAndLimit('partner', [
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const limit = limitParam(this, i);
-	return (await listDirectory.call(this, 'partner', i)).slice(0, limit).map((partner) => item(partner, i));
+	return (await listDirectory.call(this, 'partner', i))
+		.slice(0, limit)
+		.map((partner) => item(partner, i));
 }

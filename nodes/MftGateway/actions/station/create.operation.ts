@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { apiRequest } from '../../transport/request';
@@ -8,7 +13,14 @@ const op = ['create'];
 const at = (extra: IDataObject = {}) => show('station', op, extra);
 
 export const description: INodeProperties[] = [
-	{ displayName: 'Name', name: 'name', type: 'string', required: true, default: '', displayOptions: at() },
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: at(),
+	},
 	{
 		displayName: 'AS2 Identifier',
 		name: 'as2Identifier',
@@ -63,7 +75,8 @@ export const description: INodeProperties[] = [
 		typeOptions: { password: true },
 		required: true,
 		default: '',
-		description: 'Password that protects the private key of the new certificate; MFT Gateway requires one. Keep it: it is needed to export the key.',
+		description:
+			'Password that protects the private key of the new certificate; MFT Gateway requires one. Keep it: it is needed to export the key.',
 		displayOptions: at({ certificateType: ['NEW_SELF_SIGN_CERTIFICATE'] }),
 	},
 	{
@@ -76,11 +89,33 @@ export const description: INodeProperties[] = [
 		options: [
 			{ displayName: 'City', name: 'city', type: 'string', default: '' },
 			{ displayName: 'Country', name: 'country', type: 'string', default: '', placeholder: 'US' },
-			{ displayName: 'Key Length', name: 'keyLength', type: 'options', options: [{ name: '1024', value: 1024 }, { name: '2048', value: 2048 }, { name: '4096', value: 4096 }], default: 2048 },
+			{
+				displayName: 'Key Length',
+				name: 'keyLength',
+				type: 'options',
+				options: [
+					{ name: '1024', value: 1024 },
+					{ name: '2048', value: 2048 },
+					{ name: '4096', value: 4096 },
+				],
+				default: 2048,
+			},
 			{ displayName: 'Organization', name: 'orgName', type: 'string', default: '' },
 			{ displayName: 'Organizational Unit', name: 'orgUnit', type: 'string', default: '' },
 			{ displayName: 'State', name: 'state', type: 'string', default: '' },
-			{ displayName: 'Validity (Years)', name: 'validity', type: 'options', options: [{ name: '1', value: 1 }, { name: '10', value: 10 }, { name: '2', value: 2 }, { name: '5', value: 5 }, { name: '8', value: 8 }], default: 1 },
+			{
+				displayName: 'Validity (Years)',
+				name: 'validity',
+				type: 'options',
+				options: [
+					{ name: '1', value: 1 },
+					{ name: '10', value: 10 },
+					{ name: '2', value: 2 },
+					{ name: '5', value: 5 },
+					{ name: '8', value: 8 },
+				],
+				default: 1,
+			},
 		],
 	},
 	{
@@ -92,29 +127,67 @@ export const description: INodeProperties[] = [
 		displayOptions: at(),
 		options: [
 			{ displayName: 'Description', name: 'description', type: 'string', default: '' },
-			{ displayName: 'Failed Message Notifications', name: 'failedMessageNotifications', type: 'boolean', default: true, description: 'Whether to email when a message fails' },
-			{ displayName: 'Large Payload Support', name: 'largePayloadSupport', type: 'boolean', default: false, description: 'Whether to receive payloads over 3 MB through a static IP (Business/Enterprise tier)' },
-			{ displayName: 'Received Message Notifications', name: 'receivedMessageNotifications', type: 'boolean', default: false, description: 'Whether to email when a message arrives' },
+			{
+				displayName: 'Failed Message Notifications',
+				name: 'failedMessageNotifications',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to email when a message fails',
+			},
+			{
+				displayName: 'Large Payload Support',
+				name: 'largePayloadSupport',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to receive payloads over 3 MB through a static IP (Business/Enterprise tier)',
+			},
+			{
+				displayName: 'Received Message Notifications',
+				name: 'receivedMessageNotifications',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to email when a message arrives',
+			},
 		],
 	},
 ];
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-	const emails = String(this.getNodeParameter('email', i)).split(',').map((e) => e.trim()).filter(Boolean);
+	const emails = String(this.getNodeParameter('email', i))
+		.split(',')
+		.map((e) => e.trim())
+		.filter(Boolean);
 	if (emails.length === 0 || emails.length > 3) {
-		throw new NodeOperationError(this.getNode(), `Email must hold 1 to 3 addresses (got ${emails.length})`, { itemIndex: i, description: 'Separate addresses with commas.' });
+		throw new NodeOperationError(
+			this.getNode(),
+			`Email must hold 1 to 3 addresses (got ${emails.length})`,
+			{ itemIndex: i, description: 'Separate addresses with commas.' },
+		);
 	}
 	const type = this.getNodeParameter('certificateType', i) as string;
 	let certificate: IDataObject;
-	if (type === 'FROM_CERTIFICATE_STORE') certificate = { type, alias: this.getNodeParameter('certificateAlias', i) as string };
+	if (type === 'FROM_CERTIFICATE_STORE')
+		certificate = { type, alias: this.getNodeParameter('certificateAlias', i) as string };
 	else {
 		const details = this.getNodeParameter('certificateDetails', i, {}) as IDataObject;
 		// Workflows saved before the field existed kept the password under Certificate Details.
 		const password = String(this.getNodeParameter('keyPassword', i, '') || details.password || '');
 		if (!password) {
-			throw new NodeOperationError(this.getNode(), 'Private Key Password is empty', { itemIndex: i, description: 'MFT Gateway requires a password for the private key of a new self-signed certificate. Nothing was sent.' });
+			throw new NodeOperationError(this.getNode(), 'Private Key Password is empty', {
+				itemIndex: i,
+				description:
+					'MFT Gateway requires a password for the private key of a new self-signed certificate. Nothing was sent.',
+			});
 		}
-		certificate = { type, commonName: this.getNodeParameter('commonName', i) as string, keyLength: 2048, validity: 1, ...details, password };
+		certificate = {
+			type,
+			commonName: this.getNodeParameter('commonName', i) as string,
+			keyLength: 2048,
+			validity: 1,
+			...details,
+			password,
+		};
 	}
 	const body: IDataObject = {
 		name: this.getNodeParameter('name', i) as string,

@@ -15,9 +15,24 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['station'] } },
 		options: [
-			{ name: 'Create', value: 'create', description: 'Create an AS2 station', action: 'Create a station' },
-			{ name: 'Get', value: 'get', description: 'Get one of your stations by AS2 identifier', action: 'Get a station' },
-			{ name: 'Get Many', value: 'getAll', description: 'List your stations', action: 'Get many stations' },
+			{
+				name: 'Create',
+				value: 'create',
+				description: 'Create an AS2 station',
+				action: 'Create a station',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get one of your stations by AS2 identifier',
+				action: 'Get a station',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'List your stations',
+				action: 'Get many stations',
+			},
 		],
 		default: 'getAll',
 	},
