@@ -12,6 +12,7 @@ import * as mdn from './actions/mdn';
 import * as message from './actions/message';
 import * as partner from './actions/partner';
 import { router } from './actions/router';
+import { listSearch } from './methods/listSearch';
 import * as station from './actions/station';
 
 export class MftGateway implements INodeType {
@@ -23,7 +24,9 @@ export class MftGateway implements INodeType {
 			dark: 'file:../../icons/mftGateway.dark.svg',
 		},
 		group: ['transform'],
-		version: 1,
+		// Version 2: stations, partners and certificates are picked from the account's lists.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle:
 			'={{ ({ send: "Send", get: "Get", getAll: "Get many", markUnread: "Mark as unread", delete: "Delete", deleteMany: "Delete many", create: "Create", update: "Update" }[$parameter["operation"]] ?? $parameter["operation"]) + " " + ($parameter["operation"] === "getAll" || $parameter["operation"] === "deleteMany" ? ({ message: "messages", attachment: "attachments", certificate: "certificates", station: "stations", partner: "partners", mdn: "MDNs" }[$parameter["resource"]]) : ({ message: "message", attachment: "attachment", certificate: "certificate", station: "station", partner: "partner", mdn: "MDN" }[$parameter["resource"]])) }}',
 		description:
@@ -57,6 +60,8 @@ export class MftGateway implements INodeType {
 			...partner.description,
 		],
 	};
+
+	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -1,13 +1,94 @@
 import type {
 	IPollFunctions,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { locatorField, locatorValue, versioned } from '../MftGateway/actions/locators';
+import { listSearch } from '../MftGateway/methods/listSearch';
 import { rejectControlCharacters } from '../MftGateway/transport/ids';
 import { pollMessages, type TriggerEvent, type TriggerSettings } from './poll/poller';
+
+/** The Options collection; from version 2 on, Station and Partner are picked from the account's lists. */
+function optionsField(locators: boolean): INodeProperties {
+	const pick = (kind: 'station' | 'partner', field: INodeProperties) =>
+		locators ? locatorField(kind, field) : field;
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Binary Property Prefix',
+				name: 'binaryPrefix',
+				type: 'string',
+				default: 'attachment_',
+				description: 'Files go in attachment_0, attachment_1, …',
+				displayOptions: { show: { downloadAttachments: [true] } },
+			},
+			{
+				displayName: 'Download Attachments',
+				name: 'downloadAttachments',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to download each message's files into binary properties (names and MIME types set)",
+			},
+			{
+				displayName: 'Emit Existing Messages on First Activation',
+				name: 'emitExisting',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether the first activation also emits the messages already there (oldest first, up to Max Messages per Poll each time). Off: only messages that arrive after activation.',
+			},
+			{
+				displayName: 'IDs Only',
+				name: 'idsOnly',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to emit only the message ID and timestamp instead of the full message object',
+			},
+			{
+				displayName: 'Look-Back Window (Minutes)',
+				name: 'lookBackMinutes',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 1440 },
+				default: 5,
+				description:
+					'MFT Gateway stamps a message when it arrives, but it can become visible in the lists a little later (decryption, storage). Each poll looks this far below the newest message already emitted, remembering what it emitted there, so such a late message is still emitted once. Messages that become visible later than this behind newer ones are missed. Not used when tracking by the API read flag, where every unread message is emitted.',
+			},
+			{
+				displayName: 'Max Messages per Poll',
+				name: 'maxPerPoll',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 1000 },
+				default: 100,
+				description: 'The rest come on the next poll, oldest first; none is skipped',
+			},
+			pick('partner', {
+				displayName: 'Partner',
+				name: 'partner',
+				type: 'string',
+				default: '',
+				description: 'Only messages with this trading partner',
+			}),
+			pick('station', {
+				displayName: 'Station',
+				name: 'station',
+				type: 'string',
+				default: '',
+				description: 'Only messages of this station of yours',
+			}),
+		],
+	};
+}
 
 export class MftGatewayTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,7 +99,9 @@ export class MftGatewayTrigger implements INodeType {
 			dark: 'file:../../icons/mftGateway.dark.svg',
 		},
 		group: ['trigger'],
-		version: 1,
+		// Version 2: Station and Partner are picked from the account's lists.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle:
 			'={{ { messageReceived: "Message received", messageSent: "Message sent", messageFailed: "Message failed", messageIncomplete: "Message incomplete" }[$parameter["event"]] }}',
 		description:
@@ -89,80 +172,11 @@ export class MftGatewayTrigger implements INodeType {
 				default: '',
 				displayOptions: { show: { event: ['messageReceived'], trackBy: ['readFlag'] } },
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Binary Property Prefix',
-						name: 'binaryPrefix',
-						type: 'string',
-						default: 'attachment_',
-						description: 'Files go in attachment_0, attachment_1, …',
-						displayOptions: { show: { downloadAttachments: [true] } },
-					},
-					{
-						displayName: 'Download Attachments',
-						name: 'downloadAttachments',
-						type: 'boolean',
-						default: false,
-						description:
-							"Whether to download each message's files into binary properties (names and MIME types set)",
-					},
-					{
-						displayName: 'Emit Existing Messages on First Activation',
-						name: 'emitExisting',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether the first activation also emits the messages already there (oldest first, up to Max Messages per Poll each time). Off: only messages that arrive after activation.',
-					},
-					{
-						displayName: 'IDs Only',
-						name: 'idsOnly',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether to emit only the message ID and timestamp instead of the full message object',
-					},
-					{
-						displayName: 'Look-Back Window (Minutes)',
-						name: 'lookBackMinutes',
-						type: 'number',
-						typeOptions: { minValue: 0, maxValue: 1440 },
-						default: 5,
-						description:
-							'MFT Gateway stamps a message when it arrives, but it can become visible in the lists a little later (decryption, storage). Each poll looks this far below the newest message already emitted, remembering what it emitted there, so such a late message is still emitted once. Messages that become visible later than this behind newer ones are missed. Not used when tracking by the API read flag, where every unread message is emitted.',
-					},
-					{
-						displayName: 'Max Messages per Poll',
-						name: 'maxPerPoll',
-						type: 'number',
-						typeOptions: { minValue: 1, maxValue: 1000 },
-						default: 100,
-						description: 'The rest come on the next poll, oldest first; none is skipped',
-					},
-					{
-						displayName: 'Partner',
-						name: 'partner',
-						type: 'string',
-						default: '',
-						description: 'Only messages with this partner (AS2 identifier)',
-					},
-					{
-						displayName: 'Station',
-						name: 'station',
-						type: 'string',
-						default: '',
-						description: 'Only messages of this station of yours (AS2 identifier)',
-					},
-				],
-			},
+			...versioned(optionsField(false), optionsField(true)),
 		],
 	};
+
+	methods = { listSearch };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const options = this.getNodeParameter('options', {}) as Record<string, unknown>;
@@ -188,8 +202,8 @@ export class MftGatewayTrigger implements INodeType {
 				event === 'messageReceived'
 					? (this.getNodeParameter('trackBy', 'readFlag') as 'readFlag' | 'n8n')
 					: 'n8n',
-			station: String(options.station ?? '').trim(),
-			partner: String(options.partner ?? '').trim(),
+			station: locatorValue(options.station),
+			partner: locatorValue(options.partner),
 			maxPerPoll,
 			emitExisting: options.emitExisting === true,
 			idsOnly: options.idsOnly === true,

@@ -45,7 +45,7 @@ export interface RunOptions {
 	credentialId?: string;
 	continueOnFail?: boolean;
 	nodeType?: string;
-	/** Node settings as the editor saves them, e.g. { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 }. */
+	/** Node settings as the editor saves them, e.g. { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 }; `typeVersion` (default 1). */
 	settings?: Partial<INode>;
 }
 
@@ -68,11 +68,11 @@ function makeNode(
 	settings: Partial<INode> = {},
 ): INode {
 	return {
-		...settings,
 		id: name,
 		name,
 		type,
 		typeVersion: 1,
+		...settings,
 		position: [0, 0],
 		parameters,
 		credentials: { mftGatewayApi: { id: credentialId, name: 'MFT Gateway sandbox' } },
@@ -222,6 +222,8 @@ export interface PollOptions {
 	/** Carried between polls, as n8n keeps it in the workflow's static data. */
 	staticData?: IDataObject;
 	credentialId?: string;
+	/** The trigger's node version (default 1). */
+	typeVersion?: number;
 }
 
 /** Runs one poll through n8n-core's real PollContext; returns the emitted items (null = nothing new). */
@@ -234,6 +236,7 @@ export async function runPoll(
 		options.credentialId ?? CREDENTIAL_ID,
 		false,
 		'MFT Gateway Trigger',
+		{ typeVersion: options.typeVersion ?? 1 },
 	);
 	const staticData = options.staticData ?? {};
 	const workflow = new Workflow({
@@ -247,7 +250,7 @@ export async function runPoll(
 	});
 	const data = additionalData(options.credentials, `poll-${++executionCounter}`);
 	const context = new PollContext(workflow, node, data, options.mode ?? 'trigger', 'activate');
-	const nodeType = nodeTypes.getByNameAndVersion(options.nodeType, 1);
+	const nodeType = nodeTypes.getByNameAndVersion(options.nodeType, options.typeVersion ?? 1);
 	const result = await nodeType.poll!.call(context);
 	return { items: result ? result[0] : null, staticData: workflow.staticData as IDataObject };
 }

@@ -8,6 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { as2IdentifierOf, type DirectoryKind, listDirectory } from '../transport/directory';
 import { item, type Operation, show } from './common';
+import { locatorField, locatorValue } from './locators';
 
 /** One station or partner by AS2 identifier, looked up in the account's list (the API documents no single GET). */
 export async function findInDirectory(
@@ -49,23 +50,30 @@ export function directoryGetOperation(
 	placeholder: string,
 	description: string,
 ): Operation {
-	const properties: INodeProperties[] = [
-		{
-			displayName: `${kind === 'station' ? 'Station' : 'Partner'} AS2 Identifier`,
-			name: 'identifier',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder,
-			description,
-			displayOptions: show(kind, ['get']),
-		},
-	];
+	const field: INodeProperties = {
+		displayName: kind === 'station' ? 'Station' : 'Partner',
+		name: 'identifier',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder,
+		description,
+		displayOptions: show(kind, ['get']),
+	};
 	return {
-		description: properties,
+		// A new operation: no saved workflow has a plain-text value here, so every version gets the list.
+		description: [locatorField(kind, field)],
 		async execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 			return [
-				item(await findInDirectory.call(this, kind, this.getNodeParameter('identifier', i), i), i),
+				item(
+					await findInDirectory.call(
+						this,
+						kind,
+						locatorValue(this.getNodeParameter('identifier', i)),
+						i,
+					),
+					i,
+				),
 			];
 		},
 	};

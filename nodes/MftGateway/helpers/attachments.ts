@@ -2,7 +2,7 @@ import type { IBinaryData } from 'n8n-workflow';
 
 import { downloadPresigned } from '../transport/download';
 import { messagePath, type Side } from '../transport/ids';
-import { type MftContext, apiRequest } from '../transport/request';
+import { apiRequest, type MftContext, type RunContext } from '../transport/request';
 
 export interface AttachmentLink {
 	name: string;
@@ -33,7 +33,7 @@ export async function listAttachments(
 
 /** Downloads every file of a message into binary data, in order; an expired URL is renewed through the API. */
 export async function downloadAttachments(
-	this: MftContext,
+	this: RunContext,
 	side: Side,
 	id: string,
 	itemIndex?: number,

@@ -4,7 +4,7 @@ import { sleep } from 'n8n-workflow';
 import { toNodeApiError } from './errors';
 import { readFailure } from './failure';
 import { describeUrl } from './redact';
-import type { MftContext } from './request';
+import type { RunContext } from './request';
 import { type AttemptResult, withRetries } from './retryPolicy';
 
 export interface PresignedDownload {
@@ -46,7 +46,7 @@ async function readSmallBody(data: unknown): Promise<unknown> {
  * refuse a request carrying both kinds of auth. An expired URL (403) is renewed once.
  */
 export async function downloadPresigned(
-	this: MftContext,
+	this: RunContext,
 	file: PresignedDownload,
 ): Promise<IBinaryData> {
 	let url = file.url;

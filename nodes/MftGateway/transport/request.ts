@@ -3,6 +3,7 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
+	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
 	IPollFunctions,
 } from 'n8n-workflow';
@@ -14,7 +15,10 @@ import { type AttemptResult, type RetryMode, withRetries } from './retryPolicy';
 import { type Throttle, throttleFor } from './throttle';
 import { credentialSecrets, normaliseBaseUrl } from './session';
 
-export type MftContext = IExecuteFunctions | IPollFunctions;
+/** Where API requests are made: node runs, polls, and the editor's list searches. */
+export type MftContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+/** Where binary data can be written too. */
+export type RunContext = IExecuteFunctions | IPollFunctions;
 
 export const CREDENTIALS_TYPE = 'mftGatewayApi';
 

@@ -3,7 +3,7 @@ import type { IBinaryKeyData, IDataObject, INodeExecutionData } from 'n8n-workfl
 import { downloadAttachments } from '../../MftGateway/helpers/attachments';
 import { messageIdOf, withIsoTimestamps } from '../../MftGateway/helpers/output';
 import type { Side } from '../../MftGateway/transport/ids';
-import type { MftContext } from '../../MftGateway/transport/request';
+import type { RunContext } from '../../MftGateway/transport/request';
 
 export interface ItemOptions {
 	event: string;
@@ -14,7 +14,7 @@ export interface ItemOptions {
 
 /** One output item per message: the API object (or only its id), and its files when asked for. */
 export async function messageItem(
-	this: MftContext,
+	this: RunContext,
 	side: Side,
 	id: string,
 	message: IDataObject,

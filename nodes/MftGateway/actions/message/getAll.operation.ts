@@ -18,6 +18,7 @@ import {
 import { accountThrottle } from '../../transport/request';
 import { MAX_IN_FLIGHT } from '../../transport/throttle';
 import { item, limitParam, numberParam, returnAllAndLimit, show } from '../common';
+import { locatorField, locatorValue, versioned } from '../locators';
 
 export const FOLDERS: Record<string, { path: string; side: 'inbox' | 'outbox' }> = {
 	inbox: { path: '/message/inbox', side: 'inbox' },
@@ -28,6 +29,56 @@ export const FOLDERS: Record<string, { path: string; side: 'inbox' | 'outbox' }>
 };
 
 const op = ['getAll'];
+
+/** The Filters collection; from version 2 on, Station and Partner are picked from the account's lists. */
+function filtersField(locators: boolean): INodeProperties {
+	const pick = (kind: 'station' | 'partner', field: INodeProperties) =>
+		locators ? locatorField(kind, field) : field;
+	return {
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: show('message', op),
+		description:
+			'MFT Gateway applies filters in a fixed precedence: Station and Partner are primary and always apply; when one of them is set, Message ID and Subject are ignored. Without them, only one of Message ID (first) or Subject applies.',
+		options: [
+			{
+				displayName: 'Message ID',
+				name: 'messageId',
+				type: 'string',
+				default: '',
+				description:
+					'Only this message. Secondary filter: ignored when Station or Partner is set; wins over Subject.',
+			},
+			pick('partner', {
+				displayName: 'Partner',
+				name: 'partner',
+				type: 'string',
+				default: '',
+				description:
+					'The trading partner (AS2 identifier). Primary filter: combined with Station, and disables Message ID and Subject.',
+			}),
+			pick('station', {
+				displayName: 'Station',
+				name: 'station',
+				type: 'string',
+				default: '',
+				description:
+					'Your station (AS2 identifier). Primary filter: combined with Partner, and disables Message ID and Subject.',
+			}),
+			{
+				displayName: 'Subject',
+				name: 'subject',
+				type: 'string',
+				default: '',
+				description:
+					'Messages whose subject matches. Secondary filter: ignored when Station, Partner or Message ID is set.',
+			},
+		],
+	};
+}
 
 export const description: INodeProperties[] = [
 	{
@@ -70,50 +121,7 @@ export const description: INodeProperties[] = [
 		displayOptions: show('message', op, { folder: ['inbox'] }),
 	},
 	...returnAllAndLimit('message', op),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: show('message', op),
-		description:
-			'MFT Gateway applies filters in a fixed precedence: Station and Partner are primary and always apply; when one of them is set, Message ID and Subject are ignored. Without them, only one of Message ID (first) or Subject applies.',
-		options: [
-			{
-				displayName: 'Message ID',
-				name: 'messageId',
-				type: 'string',
-				default: '',
-				description:
-					'Only this message. Secondary filter: ignored when Station or Partner is set; wins over Subject.',
-			},
-			{
-				displayName: 'Partner',
-				name: 'partner',
-				type: 'string',
-				default: '',
-				description:
-					'AS2 identifier of the trading partner. Primary filter: combined with Station, and disables Message ID and Subject.',
-			},
-			{
-				displayName: 'Station',
-				name: 'station',
-				type: 'string',
-				default: '',
-				description:
-					'AS2 identifier of your station. Primary filter: combined with Partner, and disables Message ID and Subject.',
-			},
-			{
-				displayName: 'Subject',
-				name: 'subject',
-				type: 'string',
-				default: '',
-				description:
-					'Messages whose subject matches. Secondary filter: ignored when Station, Partner or Message ID is set.',
-			},
-		],
-	},
+	...versioned(filtersField(false), filtersField(true)),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -208,7 +216,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		['partner', 'partnerIdentifier'],
 		['subject', 'subject'],
 	] as const) {
-		const value = String(filters[field] ?? '').trim();
+		const value = locatorValue(filters[field]);
 		if (value) {
 			rejectControlCharacters(node, value, `Filters → ${field}`, i);
 			qs[param] = value;

@@ -15,32 +15,36 @@ import { rejectControlCharacters } from '../../transport/ids';
 import { asNodeError, isMaybeSent } from '../../transport/errors';
 import { type ApiResponse, apiRequestFull } from '../../transport/request';
 import { item, numberParam, show } from '../common';
+import { locatorField, locatorValue, versioned } from '../locators';
 
 const op = ['send'];
 /** A raw upload may take long for big files; the API call itself has no documented size limit. */
 const UPLOAD_TIMEOUT_MS = 15 * 60_000;
 
+const stationField: INodeProperties = {
+	displayName: 'Station (AS2-From)',
+	name: 'station',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'MYSTATION',
+	description: 'Your station that sends the message (its AS2 identifier)',
+	displayOptions: show('message', op),
+};
+const partnerField: INodeProperties = {
+	displayName: 'Partner (AS2-To)',
+	name: 'partner',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'PARTNER_AS2_ID',
+	description: 'The trading partner that receives it (its AS2 identifier)',
+	displayOptions: show('message', op),
+};
+
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Station (AS2-From)',
-		name: 'station',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'MYSTATION',
-		description: 'AS2 identifier of your station that sends the message',
-		displayOptions: show('message', op),
-	},
-	{
-		displayName: 'Partner (AS2-To)',
-		name: 'partner',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'PARTNER_AS2_ID',
-		description: 'AS2 identifier of the trading partner that receives it',
-		displayOptions: show('message', op),
-	},
+	...versioned(stationField, locatorField('station', stationField)),
+	...versioned(partnerField, locatorField('partner', partnerField)),
 	{
 		displayName: 'Payload',
 		name: 'payload',
@@ -221,8 +225,8 @@ interface SendInput {
 /** Reads and checks every parameter; nothing is sent when one is wrong. */
 async function readInput(this: IExecuteFunctions, i: number): Promise<SendInput> {
 	const node = this.getNode();
-	const station = String(this.getNodeParameter('station', i)).trim();
-	const partner = String(this.getNodeParameter('partner', i)).trim();
+	const station = locatorValue(this.getNodeParameter('station', i));
+	const partner = locatorValue(this.getNodeParameter('partner', i));
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const subject = String(options.subject ?? '');
 	const contentTypeOverride = String(options.contentType ?? '').trim();

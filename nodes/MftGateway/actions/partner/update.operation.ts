@@ -8,20 +8,23 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { apiRequest } from '../../transport/request';
 import { item, show } from '../common';
+import { locatorField, locatorValue, versioned } from '../locators';
 import { certificateBase64, partnerSettingOptions, partnerSettingsBody } from './settings';
 
 const op = ['update'];
 
+const partnerField: INodeProperties = {
+	displayName: 'Partner AS2 Identifier',
+	name: 'identifier',
+	type: 'string',
+	required: true,
+	default: '',
+	description: 'Which partner to update (its AS2 identifier cannot be changed)',
+	displayOptions: show('partner', op),
+};
+
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Partner AS2 Identifier',
-		name: 'identifier',
-		type: 'string',
-		required: true,
-		default: '',
-		description: 'Which partner to update (its AS2 identifier cannot be changed)',
-		displayOptions: show('partner', op),
-	},
+	...versioned(partnerField, locatorField('partner', { ...partnerField, displayName: 'Partner' })),
 	{
 		displayName: 'Update Fields',
 		name: 'updateFields',
@@ -63,7 +66,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const node = this.getNode();
-	const identifier = String(this.getNodeParameter('identifier', i)).trim();
+	const identifier = locatorValue(this.getNodeParameter('identifier', i));
 	if (!identifier)
 		throw new NodeOperationError(node, 'Partner AS2 Identifier is empty', { itemIndex: i });
 	const fields = { ...(this.getNodeParameter('updateFields', i, {}) as IDataObject) };
