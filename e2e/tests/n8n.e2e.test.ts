@@ -327,11 +327,43 @@ describe('with n8n running', () => {
 				await expect(
 					page.locator('[data-test-id=parameter-input-operation]').first().isVisible(),
 				).resolves.toBe(true);
-				await expect(
-					page.locator('[data-test-id=parameter-input-partner]').first().isVisible(),
-				).resolves.toBe(true);
 				await sleep(500);
 				await page.screenshot({ path: join(shots, 'node-parameters.png') });
+				// Station and partner come from the account's lists (the sandbox's), picked as a user does.
+				const pick = async (parameter: string, value: string, screenshot?: string) => {
+					await page
+						.locator(`[data-test-id=resource-locator-${parameter}] [data-test-id=rlc-input]`)
+						.first()
+						.click();
+					const items = page.locator('[data-test-id=rlc-item]:visible');
+					await items.first().waitFor({ timeout: 30_000 });
+					await sleep(1000); // the list fades in
+					const texts = (await items.allInnerTexts()).map((text) => text.trim());
+					if (screenshot) await page.screenshot({ path: join(shots, screenshot) });
+					await items
+						.filter({ hasText: `(${value})` })
+						.first()
+						.click();
+					await sleep(300);
+					return texts;
+				};
+				expect((await pick('station', SEED.station)).join(' ')).toContain(SEED.station);
+				const partners = await pick('partner', 'PARTNER_OK', 'pick-partner.png');
+				expect(partners.length).toBeGreaterThanOrEqual(5);
+				for (const id of ['PARTNER_OK', 'PARTNER_REJECTS', 'PARTNER_FLAKY'])
+					expect(partners.join(' ')).toContain(id);
+				const before = sandbox.sandbox.store.state.messages.filter((m) => !m.incoming).length;
+				await page.locator('[data-test-id=node-execute-button]').first().click();
+				await waitFor(
+					'the Send step to run in the editor',
+					async () =>
+						sandbox.sandbox.store.state.messages.filter((m) => !m.incoming).length > before
+							? true
+							: undefined,
+					60,
+				);
+				const sent = sandbox.sandbox.store.state.messages.filter((m) => !m.incoming).slice(-1)[0];
+				expect([sent.station, sent.partner]).toEqual([SEED.station, 'PARTNER_OK']);
 			} finally {
 				await browser.close();
 			}
