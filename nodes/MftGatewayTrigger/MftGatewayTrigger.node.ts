@@ -8,6 +8,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { locatorField, locatorValue, versioned } from '../MftGateway/actions/locators';
+import { simplifyField } from '../MftGateway/helpers/simplify';
 import { listSearch } from '../MftGateway/methods/listSearch';
 import { rejectControlCharacters } from '../MftGateway/transport/ids';
 import { pollMessages, type TriggerEvent, type TriggerSettings } from './poll/poller';
@@ -172,6 +173,7 @@ export class MftGatewayTrigger implements INodeType {
 				default: '',
 				displayOptions: { show: { event: ['messageReceived'], trackBy: ['readFlag'] } },
 			},
+			simplifyField({}),
 			...versioned(optionsField(false), optionsField(true)),
 		],
 	};
@@ -209,6 +211,8 @@ export class MftGatewayTrigger implements INodeType {
 			idsOnly: options.idsOnly === true,
 			downloadAttachments: options.downloadAttachments === true,
 			binaryPrefix: String(options.binaryPrefix ?? 'attachment_'),
+			typeVersion: this.getNode().typeVersion,
+			simplify: this.getNodeParameter('simplify', true) as boolean,
 		};
 		rejectControlCharacters(this.getNode(), settings.station, 'Station', 0);
 		rejectControlCharacters(this.getNode(), settings.partner, 'Partner', 0);

@@ -204,5 +204,120 @@ test('the trigger (version 2) filters by a station picked from the list', async 
 		files: [{ name: 'a.edi', contentType: 'text/plain', content: Buffer.from('x') }],
 	});
 	const result = await poll();
-	expect(result.items?.map((i) => i.json.identifier)).toEqual([id]);
+	expect(result.items?.map((i) => i.json.id)).toEqual([id]); // simplified (version 2)
+});
+
+describe('Simplify (version 2, on by default)', () => {
+	const deliver = () =>
+		env.running.sandbox.deliverInbound({
+			station: SEED.station,
+			partner: 'PARTNER_OK',
+			subject: 'Invoice 42',
+			count: 1,
+			files: [
+				{
+					name: 'INV-42.x12',
+					contentType: 'application/edi-x12',
+					content: Buffer.from('ISA*00*INV42~'),
+				},
+			],
+		});
+
+	test('Message Get: one id, the station and the partner, ISO times, sizes as numbers, no legacy duplicates', async () => {
+		const [id] = await deliver();
+		const simple = await runNode({
+			credentials: env.credentials,
+			settings: V2,
+			parameters: {
+				resource: 'message',
+				operation: 'get',
+				box: 'inbox',
+				messageId: id,
+				markAsRead: false,
+			} as never,
+		});
+		expect(simple.items[0].json).toEqual({
+			id,
+			direction: 'received',
+			station: SEED.station,
+			partner: 'PARTNER_OK',
+			subject: 'Invoice 42',
+			status: 'Received',
+			timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+			read: false,
+			attachments: [{ name: 'INV-42.x12', size: 13 }],
+			failureReason: null,
+			failures: 0,
+			lastAttemptAt: null,
+			signed: true,
+			encrypted: true,
+			mdn: expect.objectContaining({ disposition: expect.any(String) }),
+		});
+		const raw = await runNode({
+			credentials: env.credentials,
+			settings: V2,
+			parameters: {
+				resource: 'message',
+				operation: 'get',
+				box: 'inbox',
+				messageId: id,
+				markAsRead: false,
+				simplify: false,
+			} as never,
+		});
+		expect(raw.items[0].json).toMatchObject({
+			identifier: id,
+			as2MessageId: id,
+			senderIdentifier: 'PARTNER_OK',
+			transportHeaders: expect.any(Object),
+		});
+		expect(raw.items[0].json.timestampIso).toBeUndefined();
+		const v1 = await runNode({
+			credentials: env.credentials,
+			parameters: {
+				resource: 'message',
+				operation: 'get',
+				box: 'inbox',
+				messageId: id,
+				markAsRead: false,
+			} as never,
+		});
+		expect(v1.items[0].json).toMatchObject({ identifier: id, timestampIso: expect.any(String) });
+	});
+
+	test('Get Many with details and the trigger output the simplified message too', async () => {
+		const staticData = {};
+		const poll = () =>
+			runPoll({
+				credentials: env.credentials,
+				nodeType: TRIGGER_NODE_TYPE,
+				typeVersion: 2,
+				staticData,
+				parameters: { event: 'messageReceived', trackBy: 'n8n', options: {} } as never,
+			});
+		await poll();
+		const [id] = await deliver();
+		const emitted = await poll();
+		expect(emitted.items?.[0].json).toMatchObject({
+			id,
+			event: 'messageReceived',
+			partner: 'PARTNER_OK',
+			attachments: [{ name: 'INV-42.x12', size: 13 }],
+		});
+		expect(emitted.items?.[0].json.identifier).toBeUndefined();
+		const listed = await runNode({
+			credentials: env.credentials,
+			settings: V2,
+			parameters: {
+				resource: 'message',
+				operation: 'getAll',
+				folder: 'inbox',
+				returnAll: false,
+				limit: 1,
+				options: { includeRead: true, includeDetails: true },
+			} as never,
+		});
+		expect(Object.keys(listed.items[0].json)).toContain('direction');
+		expect(listed.items[0].json.as2MessageId).toBeUndefined();
+	});
 });

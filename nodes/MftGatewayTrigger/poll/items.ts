@@ -1,7 +1,8 @@
 import type { IBinaryKeyData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { downloadAttachments } from '../../MftGateway/helpers/attachments';
-import { messageIdOf, withIsoTimestamps } from '../../MftGateway/helpers/output';
+import { messageIdOf } from '../../MftGateway/helpers/output';
+import { messageOutput } from '../../MftGateway/helpers/simplify';
 import type { Side } from '../../MftGateway/transport/ids';
 import type { RunContext } from '../../MftGateway/transport/request';
 
@@ -10,6 +11,9 @@ export interface ItemOptions {
 	idsOnly: boolean;
 	downloadAttachments: boolean;
 	binaryPrefix: string;
+	/** Node version 2: the simplified message unless Simplify is off (see helpers/simplify.ts). */
+	typeVersion: number;
+	simplify: boolean;
 }
 
 /** One output item per message: the API object (or only its id), and its files when asked for. */
@@ -26,7 +30,7 @@ export async function messageItem(
 				timestamp: message.timestamp ?? null,
 				event: options.event,
 			}
-		: { ...withIsoTimestamps(message), event: options.event };
+		: { ...messageOutput(message, options.typeVersion, options.simplify), event: options.event };
 	if (!options.downloadAttachments) return { json };
 	const files = await downloadAttachments.call(this, side, id, undefined, true);
 	const binary: IBinaryKeyData = {};

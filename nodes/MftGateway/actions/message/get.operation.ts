@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { withIsoTimestamps } from '../../helpers/output';
+import { messageOutput, simplifyField } from '../../helpers/simplify';
 import { normaliseMessageId, type Side } from '../../transport/ids';
 import { readExistingMessage } from '../../transport/messages';
 import { boxField, item, messageIdField, show } from '../common';
@@ -8,6 +8,7 @@ import { boxField, item, messageIdField, show } from '../common';
 export const description: INodeProperties[] = [
 	boxField('message', ['get']),
 	messageIdField('message', ['get']),
+	simplifyField({ resource: ['message'], operation: ['get'] }),
 	{
 		displayName: 'Mark as Read',
 		name: 'markAsRead',
@@ -28,5 +29,15 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		notFoundHint: `No message with this ID is in the ${box}. Check the ID and the Box (a message you sent is in the outbox).`,
 		itemIndex: i,
 	});
-	return [item(withIsoTimestamps(message), i)];
+	const node = this.getNode();
+	return [
+		item(
+			messageOutput(
+				message,
+				node.typeVersion,
+				this.getNodeParameter('simplify', i, true) as boolean,
+			),
+			i,
+		),
+	];
 }

@@ -6,7 +6,8 @@ import type {
 } from 'n8n-workflow';
 
 import { mapWithConcurrency, TaskPool } from '../../helpers/concurrency';
-import { messageIdOf, withIsoTimestamps } from '../../helpers/output';
+import { messageIdOf } from '../../helpers/output';
+import { messageOutput, simplifyField } from '../../helpers/simplify';
 import { asNodeError } from '../../transport/errors';
 import { normaliseMessageId, rejectControlCharacters } from '../../transport/ids';
 import {
@@ -122,6 +123,7 @@ export const description: INodeProperties[] = [
 	},
 	...returnAllAndLimit('message', op),
 	...versioned(filtersField(false), filtersField(true)),
+	simplifyField({ resource: ['message'], operation: op }),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -266,7 +268,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		throw asNodeError(this.getNode(), failure, i);
 	}
 	if (markAsRead && includeRead) await markUnreadOnesRead.call(this, details, concurrency, i);
-	return details.map((message) => item(withIsoTimestamps(message), i));
+	const simplify = this.getNodeParameter('simplify', i, true) as boolean;
+	return details.map((message) => item(messageOutput(message, node.typeVersion, simplify), i));
 }
 
 const isUnread = (message: IDataObject) =>
