@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { locatorField, locatorValue, versioned } from '../MftGateway/actions/locators';
+import { locatorIf, locatorValue, versioned } from '../MftGateway/actions/locators';
 import { simplifyField } from '../MftGateway/helpers/simplify';
 import { listSearch } from '../MftGateway/methods/listSearch';
 import { rejectControlCharacters } from '../MftGateway/transport/ids';
@@ -16,7 +16,7 @@ import { pollMessages, type TriggerEvent, type TriggerSettings } from './poll/po
 /** The Options collection; from version 2 on, Station and Partner are picked from the account's lists. */
 function optionsField(locators: boolean): INodeProperties {
 	const pick = (kind: 'station' | 'partner', field: INodeProperties) =>
-		locators ? locatorField(kind, field) : field;
+		locatorIf(locators, kind, field);
 	return {
 		displayName: 'Options',
 		name: 'options',

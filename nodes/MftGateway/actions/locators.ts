@@ -48,6 +48,15 @@ export function locatorValue(raw: unknown): string {
 	return String(raw ?? '').trim();
 }
 
+/** The field as a locator (version 2) or as it was (version 1). */
+export function locatorIf(
+	locators: boolean,
+	kind: LocatorKind,
+	field: INodeProperties,
+): INodeProperties {
+	return locators ? locatorField(kind, field) : field;
+}
+
 /** Version-dependent property pair: the version 1 field as it was, and its version 2 replacement. */
 export function versioned(v1: INodeProperties, v2: INodeProperties): INodeProperties[] {
 	const at = (property: INodeProperties, versions: number[]): INodeProperties => ({

@@ -145,17 +145,10 @@ async function initialState(
 		return state;
 	}
 	if (s.emitExisting) return { ...state, drain: { page: 0 } };
-	const [newest] = await listMessageIds.call(this, {
-		path: folder.path,
-		qs: { ...folder.qs, sortDir: 'desc' },
-		limit: 1,
-	});
-	const message = newest
-		? await readMessage.call(this, folder.side, newest, { notFoundOk: true })
-		: undefined;
-	if (!message) return state;
-	const floor = timestampOf(message);
-	const cache = new TimestampCache([[newest, floor]]);
+	const newest = await newestMessage.call(this, folder);
+	if (!newest) return state;
+	const floor = timestampOf(newest.message);
+	const cache = new TimestampCache([[newest.id, floor]]);
 	const present = await scanWindow.call(this, folder, floor - s.lookBackMs, new Map(), cache);
 	return {
 		...state,
@@ -165,11 +158,11 @@ async function initialState(
 	};
 }
 
-async function manualSample(
+/** The newest message of a folder, read (undefined when there is none, or it was deleted meanwhile). */
+async function newestMessage(
 	this: IPollFunctions,
-	s: TriggerSettings,
-): Promise<INodeExecutionData[][]> {
-	const folder = targetFolder(s, true);
+	folder: Folder,
+): Promise<{ id: string; message: IDataObject } | undefined> {
 	const [id] = await listMessageIds.call(this, {
 		path: folder.path,
 		qs: { ...folder.qs, sortDir: 'desc' },
@@ -178,13 +171,22 @@ async function manualSample(
 	const message = id
 		? await readMessage.call(this, folder.side, id, { notFoundOk: true })
 		: undefined;
-	if (!id || !message) {
+	return id && message ? { id, message } : undefined;
+}
+
+async function manualSample(
+	this: IPollFunctions,
+	s: TriggerSettings,
+): Promise<INodeExecutionData[][]> {
+	const folder = targetFolder(s, true);
+	const newest = await newestMessage.call(this, folder);
+	if (!newest) {
 		throw new NodeOperationError(this.getNode(), `No message in ${folder.path} matches yet`, {
 			description:
 				'Send or receive one first (with the sandbox: npm run sandbox -- inbound FILE), or loosen the Station and Partner filters.',
 		});
 	}
-	return [[await messageItem.call(this, folder.side, id, message, s)]];
+	return [[await messageItem.call(this, folder.side, newest.id, newest.message, s)]];
 }
 
 /** Output items for the chosen messages, in order; reads and downloads run with bounded parallelism. */

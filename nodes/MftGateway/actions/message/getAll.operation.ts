@@ -19,7 +19,7 @@ import {
 import { accountThrottle } from '../../transport/request';
 import { MAX_IN_FLIGHT } from '../../transport/throttle';
 import { item, limitParam, numberParam, returnAllAndLimit, show } from '../common';
-import { locatorField, locatorValue, versioned } from '../locators';
+import { locatorIf, locatorValue, versioned } from '../locators';
 
 export const FOLDERS: Record<string, { path: string; side: 'inbox' | 'outbox' }> = {
 	inbox: { path: '/message/inbox', side: 'inbox' },
@@ -34,7 +34,7 @@ const op = ['getAll'];
 /** The Filters collection; from version 2 on, Station and Partner are picked from the account's lists. */
 function filtersField(locators: boolean): INodeProperties {
 	const pick = (kind: 'station' | 'partner', field: INodeProperties) =>
-		locators ? locatorField(kind, field) : field;
+		locatorIf(locators, kind, field);
 	return {
 		displayName: 'Filters',
 		name: 'filters',
