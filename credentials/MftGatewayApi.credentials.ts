@@ -180,6 +180,7 @@ export class MftGatewayApi implements ICredentialType {
 		},
 		{
 			displayName: 'Username',
+			description: 'The e-mail address you log in to MFT Gateway with',
 			name: 'username',
 			type: 'string',
 			default: '',
@@ -189,6 +190,8 @@ export class MftGatewayApi implements ICredentialType {
 		},
 		{
 			displayName: 'Password',
+			description:
+				'Your MFT Gateway password (used only to log in; the session is renewed with a refresh token)',
 			name: 'password',
 			type: 'string',
 			typeOptions: { password: true },

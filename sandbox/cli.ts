@@ -15,6 +15,11 @@ const USAGE = `MFT Gateway sandbox
   npm run sandbox -- inbound [--url http://127.0.0.1:8870] [--station MYSTATION] [--partner PARTNER_OK]
                      [--subject TEXT] [--count N] [--message-id ID] FILE...
       Makes a partner "send" a message with the given files (or a sample X12 file) to a station.
+
+  npm run sandbox -- webhook [--url http://127.0.0.1:8870] [--station MYSTATION | *]
+                     [--payload-style old|new|both] WEBHOOK_URL
+      Registers a webhook URL for a station (as MFT Gateway's Integrations → Webhooks page does); the
+      sandbox then POSTs received/sent/failed notifications to it. It tests the URL first.
 `;
 
 function parseArgs(argv: string[]): { flags: Map<string, string>; rest: string[] } {
@@ -81,6 +86,25 @@ async function inbound(flags: Map<string, string>, files: string[]): Promise<voi
 	);
 }
 
+async function webhook(flags: Map<string, string>, rest: string[]): Promise<void> {
+	const url = flags.get('url') ?? `http://127.0.0.1:${process.env.MFTG_SANDBOX_PORT ?? 8870}`;
+	if (rest.length !== 1) fail('webhook needs exactly one WEBHOOK_URL');
+	const res = await fetch(`${url}/_sandbox/webhooks`, {
+		method: 'PUT',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({
+			url: rest[0],
+			station: flags.get('station') ?? '*',
+			payloadStyle: flags.get('payload-style') ?? 'both',
+		}),
+	}).catch((error: Error) => fail(`Cannot reach the sandbox at ${url}: ${error.message}`));
+	const answer = (await res.json()) as { station?: string; message?: string };
+	if (!res.ok) fail(`The sandbox refused: ${answer.message ?? res.status}`);
+	process.stdout.write(
+		`Webhook registered for ${answer.station === '*' ? 'all stations' : answer.station}: ${rest[0]}\n`,
+	);
+}
+
 async function serve(flags: Map<string, string>): Promise<void> {
 	const port = numberFlag(flags, 'port') ?? Number(process.env.MFTG_SANDBOX_PORT ?? 8870);
 	const config: Record<string, number> = {};
@@ -127,5 +151,6 @@ async function serve(flags: Map<string, string>): Promise<void> {
 const { flags, rest } = parseArgs(process.argv.slice(2));
 if (flags.has('help')) process.stdout.write(USAGE);
 else if (rest[0] === 'inbound') void inbound(flags, rest.slice(1));
+else if (rest[0] === 'webhook') void webhook(flags, rest.slice(1));
 else if (rest.length > 0) fail(`Unknown command: ${rest[0]}`);
 else void serve(flags);

@@ -15,6 +15,11 @@ export class Lifecycle {
 	constructor(
 		private readonly store: Store,
 		private readonly config: () => SandboxConfig,
+		/** Told when a message reaches sent or failed (the webhook notifications). */
+		private readonly onSettled: (
+			event: 'sent' | 'failed',
+			message: StoredMessage,
+		) => void = () => {},
 	) {}
 
 	/** Schedules every queued message (after a restart with a data directory, too). */
@@ -123,6 +128,7 @@ export class Lifecycle {
 			rawKey,
 		};
 		this.store.changed();
+		this.onSettled('sent', message);
 	}
 
 	private fail(message: StoredMessage, httpStatus: number, reason: string): void {
@@ -133,5 +139,6 @@ export class Lifecycle {
 		message.failureReason = reason;
 		if (httpStatus < 500) message.failures++;
 		this.store.changed();
+		this.onSettled('failed', message);
 	}
 }

@@ -9,6 +9,7 @@ import { seedState } from './seed';
 import { Stats } from './stats';
 import { Store } from './store';
 import { TokenSigner } from './tokens';
+import { Webhooks } from './webhooks';
 
 export interface SandboxOptions {
 	/** Folder for state.json and files; without it, state lives in memory and files in a temp folder. */
@@ -28,6 +29,7 @@ export class Sandbox {
 	readonly stats = new Stats();
 	readonly messages: MessageFactory;
 	readonly lifecycle: Lifecycle;
+	readonly webhooks: Webhooks;
 	/** Set by the server once it listens. */
 	url = '';
 	filesUrl = '';
@@ -43,7 +45,20 @@ export class Sandbox {
 		this.signer = new TokenSigner(Buffer.from(this.store.state.signingKey, 'hex'));
 		this.presigner = new Presigner(this.store.state.signingKey);
 		this.messages = new MessageFactory(this.store);
-		this.lifecycle = new Lifecycle(this.store, () => this.config);
+		this.webhooks = new Webhooks((message) => {
+			const user = this.store.state.users[0];
+			return {
+				station: this.store.state.stations.find((s) => s.as2Identifier === message.station),
+				partnerName: this.store.state.partners.find((p) => p.as2Identifier === message.partner)
+					?.name,
+				tenant: { name: user?.username ?? 'sandbox', email: 'as2@sandbox.mftgateway.test' },
+			};
+		}, options.faultSeed ?? 1);
+		this.lifecycle = new Lifecycle(
+			this.store,
+			() => this.config,
+			(event, message) => this.webhooks.notify(event, message),
+		);
 	}
 
 	/** The salt of the tie order (see SandboxConfig.tieOrder). */
@@ -171,6 +186,7 @@ export class Sandbox {
 						: opts.timestamp + i * (opts.timestampStepMs ?? 0);
 				const message = await this.messages.inbound({ ...opts, timestamp, files: opts.files });
 				ids.push(message.identifier);
+				this.webhooks.notify('received', message);
 			} catch (error) {
 				if (error instanceof ApiError) throw error;
 				throw new ApiError(409, (error as Error).message);
@@ -203,6 +219,7 @@ export class Sandbox {
 	}
 
 	close(): void {
+		this.webhooks.close();
 		this.lifecycle.close();
 		this.store.close();
 	}

@@ -14,6 +14,8 @@ import { exampleFiles, importCredentialAndWorkflows } from '../e2e/lib/setup';
 import { SEED, startSandbox } from '../sandbox';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
+/** The webhook id saved in examples/04-webhook-received-files.json. */
+const EXAMPLE_4_WEBHOOK_ID = '6f1d3c2a-4b5e-4c7d-8e9f-0a1b2c3d4e05';
 
 async function main(): Promise<void> {
 	const started = Date.now();
@@ -76,6 +78,13 @@ async function main(): Promise<void> {
 		say(`Starting n8n on ${instance.url} ...`);
 		await instance.start();
 		await instance.signIn();
+		// As a user does in the console (Integrations → Webhooks): the sandbox notifies example 4's URL.
+		// Not tested now: the URL answers only once example 4 is published.
+		sandbox.sandbox.webhooks.register({
+			station: '*',
+			url: `${instance.url}/webhook/${EXAMPLE_4_WEBHOOK_ID}/events`,
+			payloadStyle: 'both',
+		});
 	} catch (error) {
 		say(`Demo failed: ${(error as Error).message}`);
 		await stop(1);
@@ -91,6 +100,9 @@ async function main(): Promise<void> {
 	);
 	say(
 		'  Workflows:   "send a file and wait for its MDN" (run it), "save every received file", "alert on failed messages" (activate them)',
+	);
+	say(
+		'               "save received files the moment they arrive" (publish it: the sandbox already notifies its webhook URL; deactivate "save every received file" first, both read the inbox)',
 	);
 	say(
 		`  A partner sends you a file:   npm run sandbox -- inbound --url ${sandbox.url} path/to/file.edi`,

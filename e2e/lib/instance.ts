@@ -254,6 +254,12 @@ export class N8nInstance {
 			throw new Error(`activating ${workflowId} failed: ${JSON.stringify(answer.json)}`);
 	}
 
+	async deactivate(workflowId: string): Promise<void> {
+		const answer = await this.rest('POST', `/workflows/${workflowId}/deactivate`, {});
+		if (answer.status !== 200)
+			throw new Error(`deactivating ${workflowId} failed: ${JSON.stringify(answer.json)}`);
+	}
+
 	async executions(
 		workflowId: string,
 	): Promise<Array<{ id: string; status: string; mode: string }>> {
@@ -262,6 +268,24 @@ export class N8nInstance {
 			`/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`,
 		);
 		return answer.json.data.results;
+	}
+
+	/** Every execution of a workflow (the REST API gives at most 100 per page, newest first). */
+	async allExecutions(
+		workflowId: string,
+	): Promise<Array<{ id: string; status: string; mode: string }>> {
+		const all: Array<{ id: string; status: string; mode: string }> = [];
+		for (let lastId = ''; ; ) {
+			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+			const answer = await this.rest(
+				'GET',
+				`/executions?filter=${filter}&limit=100${lastId ? `&lastId=${lastId}` : ''}`,
+			);
+			const page = answer.json.data.results as Array<{ id: string; status: string; mode: string }>;
+			all.push(...page.filter((e) => !all.some((a) => a.id === e.id)));
+			if (page.length < 100) return all;
+			lastId = page[page.length - 1].id;
+		}
 	}
 
 	/** An execution's run data (the REST API sends it "flatted"; flatted ships with n8n). */

@@ -1,5 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- end-to-end tests are dev-only */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ const EVERY_10_SECONDS = {
 	item: [{ mode: 'custom', cronExpression: '0,10,20,30,40,50 * * * * *' }],
 };
 const timings: Record<string, number> = {};
+const URL_CHECK_VALUE = 'e2e-url-token-5d1f';
+const WEBHOOK_PATH = '/webhook/6f1d3c2a-4b5e-4c7d-8e9f-0a1b2c3d4e05/events';
 
 async function freePort(): Promise<number> {
 	for (;;) {
@@ -77,6 +79,10 @@ beforeAll(async () => {
 				if (typeof node.parameters.url === 'string')
 					node.parameters.url = node.parameters.url.replace('SANDBOX_URL', sandbox.url);
 				if (node.parameters.pollTimes) node.parameters.pollTimes = EVERY_10_SECONDS; // n8n's shortest custom poll; the examples poll every minute
+				const options = node.parameters.options as Record<string, unknown> | undefined;
+				if (options?.reconcileWebhook) options.reconcileAfterSeconds = 5; // the example waits a minute
+				if (wf.id === 'mftgExample04Webhook' && 'events' in node.parameters)
+					node.parameters.options = { ...options, urlToken: URL_CHECK_VALUE };
 				if (typeof node.parameters.fileName === 'string')
 					node.parameters.fileName = node.parameters.fileName.replace(
 						'/tmp/mftg-received',
@@ -107,6 +113,7 @@ test('n8n export:nodes lists the node, the trigger and their credential type', a
 		'n8n-nodes-mft-gateway.mftGateway',
 		'n8n-nodes-mft-gateway.mftGatewayTool',
 		'n8n-nodes-mft-gateway.mftGatewayTrigger',
+		'n8n-nodes-mft-gateway.mftGatewayWebhookTrigger',
 	]);
 	for (const node of ours)
 		expect(node.credentials).toEqual([{ name: 'mftGatewayApi', required: true }]);
@@ -274,6 +281,108 @@ describe('with n8n running', () => {
 			failedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
 		});
 	}, 120_000);
+
+	test('example 4 (webhook + reconciliation): 500 messages, 20 % of notifications lost, 5 % doubled, out of order: each written once; forged requests change nothing', async () => {
+		// Example 2 also reads the inbox by the read flag: two such readers would share the messages.
+		await instance.deactivate('mftgExample02Receive');
+		await instance.activate('mftgExample04Webhook');
+		await sleep(1500);
+		const admin = async (method: string, path: string, body?: unknown) => {
+			const res = await fetch(`${sandbox.url}/_sandbox/${path}`, {
+				method,
+				headers: { 'content-type': 'application/json' },
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+			// eslint-disable-next-line @typescript-eslint/no-explicit-any
+			const json = (await res.json()) as Record<string, any>;
+			if (!res.ok) throw new Error(`${path}: ${JSON.stringify(json)}`);
+			return json;
+		};
+		const hook = `${instance.url}${WEBHOOK_PATH}`;
+		// As in the console: the URL is tested (n8n must answer 2xx) before it is saved.
+		await admin('PUT', 'webhooks', { url: `${hook}?token=${URL_CHECK_VALUE}`, station: '*' });
+		// Forged: the right URL without the token, and a guessed webhook id. The first message's id is
+		// forged before it exists; its real notification must still start the workflow, once.
+		const firstId = '<e2e-forged-target@partner_ok.as2.example>';
+		const forged = {
+			messageIdentifier: firstId,
+			stationIdentifier: SEED.station,
+			eventType: 'MESSAGE.RECEIVED.SUCCESS',
+		};
+		const post = (url: string) =>
+			fetch(url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(forged),
+			});
+		const noToken = await post(hook);
+		expect([noToken.status, await noToken.text()]).toEqual([200, '']);
+		expect((await post(`${hook}?token=wrong`)).status).toBe(200);
+		expect(
+			(await post(`${instance.url}/webhook/00000000-0000-4000-8000-000000000000/events`)).status,
+		).toBe(404);
+		await sleep(1000);
+		expect(await instance.allExecutions('mftgExample04Webhook')).toEqual([]);
+
+		await admin('PUT', 'webhooks/faults', { lose: 0.2, duplicate: 0.05, delayMs: 400, seed: 11 });
+		const t = Date.now();
+		const expected: string[] = [];
+		for (let i = 0; i < 500; i++) {
+			const [id] = await sandbox.sandbox.deliverInbound({
+				station: SEED.station,
+				partner: 'PARTNER_OK',
+				subject: `PO ${i}`,
+				messageId: i === 0 ? firstId : undefined,
+				count: 1,
+				files: [
+					{
+						name: `po-${i}.x12`,
+						contentType: 'application/edi-x12',
+						content: Buffer.from(`ISA*${i}~`),
+					},
+				],
+			});
+			expected.push(id);
+			if (i % 50 === 49) await sleep(1000); // bursts of 50
+		}
+		await admin('POST', 'webhooks/idle');
+		const written = () => readdirSync(received).filter((f) => /^po-\d+\.x12$/.test(f)).length;
+		await waitFor('every file written', async () => (written() >= 500 ? true : undefined), 120);
+		await sleep(16_000); // a poll and a grace more: nothing else may start
+		const seconds = (Date.now() - t) / 1000;
+		const executions = await instance.allExecutions('mftgExample04Webhook');
+		const emitted: Array<{ id: string; source: string }> = [];
+		for (const execution of executions) {
+			const runData = (await instance.executionData(execution.id)).resultData.runData;
+			for (const trigger of ['On notification', 'Catch up on lost notifications'])
+				for (const item of runData[trigger]?.[0]?.data?.main[0] ?? [])
+					emitted.push({ id: item.json.id, source: item.json.source });
+		}
+		const counts = new Map<string, number>();
+		for (const e of emitted) counts.set(e.id, (counts.get(e.id) ?? 0) + 1);
+		const { deliveries } = await admin('GET', 'webhooks');
+		const lost = (deliveries as Array<{ outcome: string }>).filter(
+			(d) => d.outcome === 'lost',
+		).length;
+		const doubledNotifications = (deliveries as Array<{ copy: number; outcome: string }>).filter(
+			(d) => d.copy === 2 && d.outcome === '2xx',
+		).length;
+		const recovered = emitted.filter((e) => e.source === 'reconciliation').length;
+		timings.webhookRun = seconds;
+		process.stdout.write(
+			`e2e webhook run: 500 messages in ${seconds.toFixed(0)} s, ${executions.length} executions, ${lost} notifications lost, ${recovered} recovered by reconciliation, ${doubledNotifications} duplicates suppressed\n`,
+		);
+		expect({
+			statuses: [...new Set(executions.map((e) => e.status))],
+			doubled: [...counts].filter(([, n]) => n > 1),
+			missing: expected.filter((id) => !counts.has(id)),
+			files: written(),
+		}).toEqual({ statuses: ['success'], doubled: [], missing: [], files: 500 });
+		expect(recovered).toBeGreaterThanOrEqual(lost);
+		expect(lost).toBeGreaterThan(50);
+		expect(readFileSync(join(received, 'po-7.x12'), 'utf8')).toBe('ISA*7~');
+		await admin('DELETE', 'webhooks');
+	}, 300_000);
 
 	const chromium = '/usr/bin/chromium';
 	const runBrowser = existsSync(chromium) || process.env.CI === 'true';

@@ -25,14 +25,6 @@ function optionsField(locators: boolean): INodeProperties {
 		default: {},
 		options: [
 			{
-				displayName: 'Binary Property Prefix',
-				name: 'binaryPrefix',
-				type: 'string',
-				default: 'attachment_',
-				description: 'Files go in attachment_0, attachment_1, …',
-				displayOptions: { show: { downloadAttachments: [true] } },
-			},
-			{
 				displayName: 'Download Attachments',
 				name: 'downloadAttachments',
 				type: 'boolean',
@@ -73,6 +65,14 @@ function optionsField(locators: boolean): INodeProperties {
 				default: 100,
 				description: 'The rest come on the next poll, oldest first; none is skipped',
 			},
+			{
+				displayName: 'Put Output Files in Fields Starting With',
+				name: 'binaryPrefix',
+				type: 'string',
+				default: 'attachment_',
+				description: 'Files go in attachment_0, attachment_1, …',
+				displayOptions: { show: { downloadAttachments: [true] } },
+			},
 			pick('partner', {
 				displayName: 'Partner',
 				name: 'partner',
@@ -80,6 +80,24 @@ function optionsField(locators: boolean): INodeProperties {
 				default: '',
 				description: 'Only messages with this trading partner',
 			}),
+			{
+				displayName: 'Reconcile After (Seconds)',
+				name: 'reconcileAfterSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 3600 },
+				default: 60,
+				description:
+					'How old an event must be before this trigger emits it in place of a lost notification. Notifications later than this may be emitted twice across processes; inside one n8n process never.',
+				displayOptions: { show: { reconcileWebhook: [true] } },
+			},
+			{
+				displayName: 'Reconcile Webhook Events',
+				name: 'reconcileWebhook',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether this trigger only catches up on events an MFT Gateway Webhook Trigger in this workflow did not get (MFT Gateway does not resend lost notifications). Each event then starts the workflow once, from one of the two.',
+			},
 			pick('station', {
 				displayName: 'Station',
 				name: 'station',
@@ -115,6 +133,7 @@ export class MftGatewayTrigger implements INodeType {
 		properties: [
 			{
 				displayName: 'Trigger On',
+				description: 'Which event starts the workflow',
 				name: 'event',
 				type: 'options',
 				noDataExpression: true,
@@ -197,8 +216,21 @@ export class MftGatewayTrigger implements INodeType {
 				`Look-Back Window (Minutes) must be a number from 0 to 1440 (got ${JSON.stringify(options.lookBackMinutes)})`,
 			);
 		}
+		const reconcileAfter = Number(options.reconcileAfterSeconds ?? 60);
+		if (!Number.isFinite(reconcileAfter) || reconcileAfter < 0 || reconcileAfter > 3600) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Reconcile After (Seconds) must be a number from 0 to 3600 (got ${JSON.stringify(options.reconcileAfterSeconds)})`,
+			);
+		}
+		const reconcileGraceMs =
+			options.reconcileWebhook === true && event !== 'messageIncomplete'
+				? Math.round(reconcileAfter * 1000)
+				: undefined;
 		const settings: TriggerSettings = {
-			lookBackMs: Math.round(lookBackMinutes * 60_000),
+			// Events that wait for their webhook must stay inside the window.
+			lookBackMs: Math.max(Math.round(lookBackMinutes * 60_000), 2 * (reconcileGraceMs ?? 0)),
+			reconcileGraceMs,
 			event,
 			trackBy:
 				event === 'messageReceived'

@@ -4,6 +4,7 @@ import type { FaultRule } from '../faults';
 import { ApiError, readJson } from '../http';
 import type { PartnerBehaviour } from '../model';
 import { SEED } from '../seed';
+import { validateEndpoint, validateFaults } from '../webhooks';
 import { ok, type Route } from './types';
 
 const BEHAVIOURS: PartnerBehaviour[] = ['accept', 'reject', 'flaky', 'down', 'noMdn'];
@@ -177,6 +178,82 @@ export const adminRoutes: Route[] = [
 		async handle({ sandbox }) {
 			await sandbox.lifecycle.settleAll();
 			return ok({ settled: true });
+		},
+	},
+	// Webhooks: what the console's Integrations → Webhooks page does, plus faults and a wait.
+	{
+		name: 'admin',
+		method: 'GET',
+		path: /^\/_sandbox\/webhooks$/,
+		auth: false,
+		handle: async ({ sandbox }) =>
+			ok({ ...sandbox.webhooks.summary(), deliveries: sandbox.webhooks.records.slice(-1000) }),
+	},
+	{
+		name: 'admin',
+		method: 'PUT',
+		path: /^\/_sandbox\/webhooks$/,
+		auth: false,
+		async handle({ sandbox, req }) {
+			const body = await readJson(req);
+			let endpoint;
+			try {
+				endpoint = validateEndpoint(body);
+			} catch (error) {
+				throw new ApiError(400, (error as Error).message);
+			}
+			if (
+				endpoint.station !== '*' &&
+				!sandbox.store.state.stations.some((s) => s.as2Identifier === endpoint.station)
+			)
+				throw new ApiError(404, `Unable to find station with AS2 identifier: ${endpoint.station}`);
+			// The console tests the URL before it saves it; `test: false` skips that.
+			if (body.test !== false) {
+				const answer = await sandbox.webhooks.test(endpoint.url);
+				if (answer !== '2xx')
+					throw new ApiError(
+						422,
+						`The webhook URL did not answer 2xx to the test call (${answer})`,
+					);
+			}
+			sandbox.webhooks.register(endpoint);
+			return ok(endpoint);
+		},
+	},
+	{
+		name: 'admin',
+		method: 'DELETE',
+		path: /^\/_sandbox\/webhooks$/,
+		auth: false,
+		async handle({ sandbox, query }) {
+			sandbox.webhooks.unregister(query.get('station') ?? undefined);
+			return ok({ endpoints: sandbox.webhooks.list() });
+		},
+	},
+	{
+		name: 'admin',
+		method: 'PUT',
+		path: /^\/_sandbox\/webhooks\/faults$/,
+		auth: false,
+		async handle({ sandbox, req }) {
+			const body = await readJson(req);
+			try {
+				sandbox.webhooks.faults = validateFaults(body);
+				if (body.seed !== undefined) sandbox.webhooks.reseed(Number(body.seed));
+			} catch (error) {
+				throw new ApiError(400, (error as Error).message);
+			}
+			return ok({ faults: sandbox.webhooks.faults });
+		},
+	},
+	{
+		name: 'admin',
+		method: 'POST',
+		path: /^\/_sandbox\/webhooks\/idle$/,
+		auth: false,
+		async handle({ sandbox }) {
+			await sandbox.webhooks.idle();
+			return ok(sandbox.webhooks.summary());
 		},
 	},
 	{

@@ -26,6 +26,7 @@ import { ICredentialsHelper, NodeHelpers } from 'n8n-workflow';
 import { MftGatewayApi } from '../../credentials/MftGatewayApi.credentials';
 import { MftGateway } from '../../nodes/MftGateway/MftGateway.node';
 import { MftGatewayTrigger } from '../../nodes/MftGatewayTrigger/MftGatewayTrigger.node';
+import { MftGatewayWebhookTrigger } from '../../nodes/MftGatewayWebhookTrigger/MftGatewayWebhookTrigger.node';
 
 export const PACKAGE = 'n8n-nodes-mft-gateway';
 export const ACTION_NODE_TYPE = `${PACKAGE}.mftGateway`;
@@ -34,6 +35,7 @@ export const TRIGGER_NODE_TYPE = `${PACKAGE}.mftGatewayTrigger`;
 const NODE_CLASSES: Record<string, INodeType | IVersionedNodeType> = {
 	[ACTION_NODE_TYPE]: new MftGateway(),
 	[TRIGGER_NODE_TYPE]: new MftGatewayTrigger(),
+	[`${PACKAGE}.mftGatewayWebhookTrigger`]: new MftGatewayWebhookTrigger(),
 };
 
 /** Registers node classes (the trigger adds itself here). */

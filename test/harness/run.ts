@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- test harness: dev-only, never part of the published package */
 import { createReadStream } from 'node:fs';
 
-import { ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, PollContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import type {
 	IBinaryData,
 	IConnections,
@@ -224,6 +224,10 @@ export interface PollOptions {
 	credentialId?: string;
 	/** The trigger's node version (default 1). */
 	typeVersion?: number;
+	/** The workflow's id (the event ledger is per workflow; default `wf-poll`). */
+	workflowId?: string;
+	/** The node's name (static data is kept per node name; default `MFT Gateway Trigger`). */
+	nodeName?: string;
 }
 
 /** Runs one poll through n8n-core's real PollContext; returns the emitted items (null = nothing new). */
@@ -235,12 +239,12 @@ export async function runPoll(
 		options.nodeType,
 		options.credentialId ?? CREDENTIAL_ID,
 		false,
-		'MFT Gateway Trigger',
+		options.nodeName ?? 'MFT Gateway Trigger',
 		{ typeVersion: options.typeVersion ?? 1 },
 	);
 	const staticData = options.staticData ?? {};
 	const workflow = new Workflow({
-		id: 'wf-poll',
+		id: options.workflowId ?? 'wf-poll',
 		nodes: [node],
 		connections: {},
 		nodeTypes,
@@ -253,4 +257,111 @@ export async function runPoll(
 	const nodeType = nodeTypes.getByNameAndVersion(options.nodeType, options.typeVersion ?? 1);
 	const result = await nodeType.poll!.call(context);
 	return { items: result ? result[0] : null, staticData: workflow.staticData as IDataObject };
+}
+
+export const WEBHOOK_NODE_TYPE = 'n8n-nodes-mft-gateway.mftGatewayWebhookTrigger';
+
+export interface WebhookCallOptions {
+	parameters: INodeParameters;
+	credentials: TestCredentialsHelper;
+	body: unknown;
+	query?: IDataObject;
+	headers?: IDataObject;
+	mode?: 'webhook' | 'manual';
+	/** The workflow's static data as the database holds it now; n8n loads it afresh for every call. */
+	staticData?: IDataObject;
+	workflowId?: string;
+}
+
+export interface WebhookCallResult {
+	/** What the node answered: status, and whether a body was written. */
+	response: { status?: number; ended: boolean; body?: unknown };
+	/** The items that start an execution; undefined when the call is ignored. */
+	items?: INodeExecutionData[];
+	noWebhookResponse?: boolean;
+	/** Static data after the call, and whether n8n would save it. */
+	staticData: IDataObject;
+	saved: boolean;
+}
+
+/** One webhook call through n8n-core's real WebhookContext, with an Express-like request and response. */
+export async function runWebhook(options: WebhookCallOptions): Promise<WebhookCallResult> {
+	const node = makeNode(
+		options.parameters,
+		WEBHOOK_NODE_TYPE,
+		CREDENTIAL_ID,
+		false,
+		'MFT Gateway Webhook Trigger',
+		{ webhookId: 'b3c1f0b6-6a49-4f5e-9d6f-1a2b3c4d5e6f' },
+	);
+	const staticData = JSON.parse(JSON.stringify(options.staticData ?? {})) as IDataObject;
+	const workflow = new Workflow({
+		id: options.workflowId ?? 'wf-webhook',
+		nodes: [node],
+		connections: {},
+		nodeTypes,
+		active: true,
+		settings: {},
+		staticData,
+	});
+	const response: WebhookCallResult['response'] = { ended: false };
+	const res = {
+		status(code: number) {
+			response.status = code;
+			return res;
+		},
+		end(body?: unknown) {
+			response.ended = true;
+			if (body !== undefined) response.body = body;
+			return res;
+		},
+		json(body: unknown) {
+			response.body = body;
+			response.ended = true;
+			return res;
+		},
+		send(body: unknown) {
+			response.body = body;
+			response.ended = true;
+			return res;
+		},
+		headersSent: false,
+	};
+	const data = {
+		...additionalData(options.credentials, `webhook-${++executionCounter}`),
+		httpRequest: {
+			body: options.body,
+			headers: options.headers ?? { 'content-type': 'application/json' },
+			query: options.query ?? {},
+			params: {},
+		},
+		httpResponse: res,
+	} as unknown as ReturnType<typeof additionalData>;
+	const webhookData = {
+		httpMethod: 'POST',
+		node: node.name,
+		path: 'events',
+		webhookDescription: { name: 'default', httpMethod: 'POST', path: 'events' },
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: data,
+	} as unknown as ConstructorParameters<typeof WebhookContext>[4];
+	const context = new WebhookContext(
+		workflow,
+		node,
+		data,
+		options.mode ?? 'webhook',
+		webhookData,
+		[],
+		null,
+	);
+	const nodeType = nodeTypes.getByNameAndVersion(WEBHOOK_NODE_TYPE, 1);
+	const result = await nodeType.webhook!.call(context);
+	const after = workflow.staticData as IDataObject & { __dataChanged?: boolean };
+	return {
+		response,
+		items: result.workflowData?.[0],
+		noWebhookResponse: result.noWebhookResponse,
+		staticData: after,
+		saved: after.__dataChanged === true,
+	};
 }

@@ -44,5 +44,7 @@ test('the node and the trigger both use it', () => {
 	const users = files
 		.filter((f) => /from '(\.\.\/)+(MftGateway\/)?transport\/messages'/.test(f.text))
 		.map((f) => f.path.split('/')[0]);
-	expect(new Set(users)).toEqual(new Set(['MftGateway', 'MftGatewayTrigger']));
+	expect(new Set(users)).toEqual(
+		new Set(['MftGateway', 'MftGatewayTrigger', 'MftGatewayWebhookTrigger']),
+	);
 });

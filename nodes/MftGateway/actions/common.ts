@@ -19,6 +19,7 @@ export const show = (resource: string, operation: string[], extra: IDataObject =
 export function boxField(resource: string, operation: string[]): INodeProperties {
 	return {
 		displayName: 'Box',
+		description: 'Inbox: messages partners sent you. Outbox: messages you sent (any state).',
 		name: 'box',
 		type: 'options',
 		noDataExpression: true,

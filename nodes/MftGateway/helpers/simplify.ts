@@ -71,8 +71,8 @@ export function simplifyMessage(message: IDataObject): IDataObject {
 	};
 }
 
-/** The Simplify switch (node version 2; on by default), shown where message objects are output. */
-export function simplifyField(show: IDataObject): INodeProperties {
+/** The Simplify switch (on by default), shown where message objects are output (from `versions` on). */
+export function simplifyField(show: IDataObject, versions: number[] = [2]): INodeProperties {
 	return {
 		displayName: 'Simplify',
 		name: 'simplify',
@@ -80,7 +80,7 @@ export function simplifyField(show: IDataObject): INodeProperties {
 		default: true,
 		description:
 			'Whether to return a simplified message (one ID, station, partner, subject, status, ISO times, attachments with sizes, MDN summary) instead of the raw API object',
-		displayOptions: { show: { ...show, '@version': [2] } },
+		displayOptions: { show: { ...show, '@version': versions } },
 	};
 }
 

@@ -6,6 +6,7 @@ import type {
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
 	IPollFunctions,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
@@ -15,10 +16,14 @@ import { type AttemptResult, type RetryMode, withRetries } from './retryPolicy';
 import { type Throttle, throttleFor } from './throttle';
 import { credentialSecrets, normaliseBaseUrl } from './session';
 
-/** Where API requests are made: node runs, polls, and the editor's list searches. */
-export type MftContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+/** Where API requests are made: node runs, polls, webhook calls, and the editor's list searches. */
+export type MftContext =
+	| IExecuteFunctions
+	| IPollFunctions
+	| IWebhookFunctions
+	| ILoadOptionsFunctions;
 /** Where binary data can be written too. */
-export type RunContext = IExecuteFunctions | IPollFunctions;
+export type RunContext = IExecuteFunctions | IPollFunctions | IWebhookFunctions;
 
 export const CREDENTIALS_TYPE = 'mftGatewayApi';
 

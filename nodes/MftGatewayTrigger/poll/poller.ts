@@ -8,6 +8,13 @@ import { accountThrottle } from '../../MftGateway/transport/request';
 import { MAX_IN_FLIGHT } from '../../MftGateway/transport/throttle';
 import { type ItemOptions, messageItem } from './items';
 import {
+	keepLedger,
+	type Reconciliation,
+	reconciliationFor,
+	releaseClaims,
+	settle,
+} from './reconcile';
+import {
 	type Candidate,
 	drainStep,
 	type Folder,
@@ -42,6 +49,8 @@ export interface TriggerSettings extends ItemOptions {
 	emitExisting: boolean;
 	/** How far below the newest handled timestamp each poll looks again for late arrivals. */
 	lookBackMs: number;
+	/** Reconcile Webhook Events: emit only what the webhook trigger did not, this long after the event. */
+	reconcileGraceMs?: number;
 }
 
 const OUTBOUND: Record<
@@ -189,8 +198,28 @@ async function manualSample(
 	return [[await messageItem.call(this, folder.side, newest.id, newest.message, s)]];
 }
 
-/** Output items for the chosen messages, in order; reads and downloads run with bounded parallelism. */
+/**
+ * Output items for the chosen messages, in order; reads and downloads run with bounded parallelism. If
+ * it fails, the events claimed for reconciliation are given back (nothing was emitted).
+ */
 async function emit(
+	this: IPollFunctions,
+	s: TriggerSettings,
+	side: Folder['side'],
+	chosen: Candidate[],
+	r?: Reconciliation,
+): Promise<Array<{ candidate: Candidate; item: INodeExecutionData }>> {
+	let emitted = false;
+	try {
+		const items = await emitItems.call(this, s, side, chosen);
+		emitted = true;
+		return items;
+	} finally {
+		if (!emitted) releaseClaims(r, chosen);
+	}
+}
+
+async function emitItems(
 	this: IPollFunctions,
 	s: TriggerSettings,
 	side: Folder['side'],
@@ -219,6 +248,7 @@ async function pollUnread(
 	this: IPollFunctions,
 	s: TriggerSettings,
 	state: PollState,
+	r?: Reconciliation,
 ): Promise<{ state: PollState; items: INodeExecutionData[] }> {
 	const folder = targetFolder(s);
 	const pending = await markRead.call(this, state.toMarkRead);
@@ -229,17 +259,22 @@ async function pollUnread(
 		new Set([...pending, ...baseline]),
 		s.maxPerPoll,
 	);
-	const emitted = await emit.call(
-		this,
-		s,
-		folder.side,
-		step.ids.map((id) => ({ id, ts: 0 })),
-	);
+	let chosen: Candidate[] = step.ids.map((id) => ({ id, ts: 0 }));
+	let elsewhere: string[] = [];
+	if (r) {
+		// Messages the webhook trigger started on are only marked read; young ones wait for their webhook.
+		const settled = await settle.call(this, r, folder.side, chosen, s.maxPerPoll);
+		chosen = settled.chosen;
+		elsewhere = settled.elsewhere.map((c) => c.id);
+	}
+	const emitted = await emit.call(this, s, folder.side, chosen, r);
 	return {
 		// A baseline id no longer unread (read elsewhere, deleted) is forgotten once the whole list was seen.
 		state: {
 			...state,
-			toMarkRead: [...pending, ...emitted.map((e) => e.candidate.id)].slice(-MAX_QUEUED),
+			toMarkRead: [...pending, ...elsewhere, ...emitted.map((e) => e.candidate.id)].slice(
+				-MAX_QUEUED,
+			),
 			baseline: step.complete ? state.baseline.filter((id) => step.seen.has(id)) : state.baseline,
 		},
 		items: emitted.map((e) => e.item),
@@ -252,16 +287,17 @@ async function pollDrain(
 	s: TriggerSettings,
 	state: PollState,
 	cache: TimestampCache,
+	r?: Reconciliation,
 ): Promise<{ state: PollState; items: INodeExecutionData[] }> {
 	const folder = targetFolder(s);
 	const handled = new Set(state.handled.map(([id]) => id));
 	const step = await drainStep.call(this, folder, state.drain!.page, handled, s.maxPerPoll);
-	const emitted = await emit.call(
-		this,
-		s,
-		folder.side,
-		step.ids.map((id) => ({ id, ts: 0 })),
-	);
+	let chosen: Candidate[] = step.ids.map((id) => ({ id, ts: 0 }));
+	// What existed at activation is not waited for; only events the webhook trigger took are left out.
+	if (r)
+		chosen = (await settle.call(this, { ...r, graceMs: 0 }, folder.side, chosen, s.maxPerPoll))
+			.chosen;
+	const emitted = await emit.call(this, s, folder.side, chosen, r);
 	const done: Array<[string, number]> = emitted.map(({ candidate, item }) => [
 		candidate.id,
 		timestampOf(item.json),
@@ -287,6 +323,7 @@ async function pollWindow(
 	s: TriggerSettings,
 	state: PollState,
 	cache: TimestampCache,
+	r?: Reconciliation,
 ): Promise<{ state: PollState; items: INodeExecutionData[] }> {
 	const folder = targetFolder(s);
 	const handled = new Map(state.handled);
@@ -303,16 +340,25 @@ async function pollWindow(
 		);
 	}
 	candidates.sort(byTime);
-	const chosen = candidates.slice(0, s.maxPerPoll);
+	const settled = r
+		? await settle.call(this, r, folder.side, candidates, s.maxPerPoll)
+		: {
+				chosen: candidates.slice(0, s.maxPerPoll),
+				elsewhere: [],
+				waiting: candidates.slice(s.maxPerPoll),
+			};
+	const { chosen } = settled;
 	// Messages that left Queued but wait for a later poll stay watched, so the next poll looks them up again.
 	if (s.event !== 'messageReceived') {
-		const waiting = candidates.slice(s.maxPerPoll).map((c) => c.id);
+		const waiting = settled.waiting.map((c) => c.id);
 		queued = [...new Set([...queued, ...waiting])].slice(0, MAX_QUEUED);
 	}
-	const emitted = await emit.call(this, s, folder.side, chosen);
-	const floor = chosen.reduce((max, c) => Math.max(max, c.ts), state.floor);
+	const emitted = await emit.call(this, s, folder.side, chosen, r);
+	// Events the webhook trigger took count as handled here: they are not looked at again.
+	const done = [...chosen, ...settled.elsewhere];
+	const floor = done.reduce((max, c) => Math.max(max, c.ts), state.floor);
 	const kept = pruneHandled(
-		[...state.handled, ...chosen.map((c): [string, number] => [c.id, c.ts])],
+		[...state.handled, ...done.map((c): [string, number] => [c.id, c.ts])],
 		floor - s.lookBackMs,
 		state.cut,
 	);
@@ -342,11 +388,14 @@ export async function pollMessages(
 		if (!s.emitExisting) return null;
 	}
 	const cache = new TimestampCache(state.timestamps);
+	const r = reconciliationFor.call(this, s.event, s.reconcileGraceMs);
 	const result = byReadFlag(s)
-		? await pollUnread.call(this, s, state)
+		? await pollUnread.call(this, s, state, r)
 		: state.drain
-			? await pollDrain.call(this, s, state, cache)
-			: await pollWindow.call(this, s, state, cache);
+			? await pollDrain.call(this, s, state, cache, r)
+			: await pollWindow.call(this, s, state, cache, r);
+	keepLedger(r);
+	if (r) for (const item of result.items) item.json.source = 'reconciliation';
 	// Handled ids carry their timestamps already: the cache keeps only the others.
 	const handledIds = new Set(result.state.handled.map(([id]) => id));
 	writeState(staticData, {

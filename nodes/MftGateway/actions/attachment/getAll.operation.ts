@@ -17,6 +17,8 @@ export const description: INodeProperties[] = [
 	messageIdField('attachment', op),
 	{
 		displayName: 'Output',
+		description:
+			'Whether to download the files into binary data or only return their pre-signed links (valid 10 minutes)',
 		name: 'output',
 		type: 'options',
 		noDataExpression: true,
@@ -38,6 +40,7 @@ export const description: INodeProperties[] = [
 	},
 	{
 		displayName: 'Put Files In',
+		description: 'One output item per file, or all files of the message in one item',
 		name: 'binaryMode',
 		type: 'options',
 		options: [
@@ -57,6 +60,7 @@ export const description: INodeProperties[] = [
 	},
 	{
 		displayName: 'Put Output File in Field',
+		description: 'One item per file: the binary field each file goes in',
 		name: 'binaryPropertyName',
 		type: 'string',
 		default: 'data',
@@ -64,7 +68,9 @@ export const description: INodeProperties[] = [
 		displayOptions: show('attachment', op, { output: ['binary'], binaryMode: ['separate'] }),
 	},
 	{
-		displayName: 'Property Prefix',
+		displayName: 'Put Output Files in Fields Starting With',
+		description:
+			'All files in one item: they go in binary fields named with this prefix and a number (attachment_0, attachment_1, …)',
 		name: 'binaryPrefix',
 		type: 'string',
 		default: 'attachment_',

@@ -13,6 +13,8 @@ const op = ['getAll'];
 export const description: INodeProperties[] = [
 	{
 		displayName: 'Type',
+		description:
+			'Which certificates to list: your own (station) certificates, partner certificates, or all',
 		name: 'certType',
 		type: 'options',
 		options: [

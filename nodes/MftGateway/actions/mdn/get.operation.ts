@@ -23,6 +23,7 @@ export const description: INodeProperties[] = [
 	messageIdField('mdn', op),
 	{
 		displayName: 'Put Raw MDN in Field',
+		description: 'Binary field for the MDN exactly as received (MIME, signed), for archiving',
 		name: 'binaryPropertyName',
 		type: 'string',
 		default: 'mdn',

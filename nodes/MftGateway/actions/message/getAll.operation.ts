@@ -84,6 +84,8 @@ function filtersField(locators: boolean): INodeProperties {
 export const description: INodeProperties[] = [
 	{
 		displayName: 'Folder',
+		description:
+			'Which list to read: received messages, or sent, queued, failed or incomplete outbound messages',
 		name: 'folder',
 		type: 'options',
 		noDataExpression: true,
@@ -178,6 +180,7 @@ export const description: INodeProperties[] = [
 			},
 			{
 				displayName: 'Sort Direction',
+				description: 'Oldest first (ascending) or newest first (descending), by timestamp',
 				name: 'sortDir',
 				type: 'options',
 				options: [

@@ -28,13 +28,13 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Delete',
 				value: 'delete',
-				description: 'Delete a message from the inbox or outbox',
+				description: 'Permanently delete a message from the inbox or outbox (cannot be undone)',
 				action: 'Delete a message',
 			},
 			{
 				name: 'Delete Many',
 				value: 'deleteMany',
-				description: 'Delete any number of messages (in batches of 100)',
+				description: 'Permanently delete any number of messages, in batches of 100 (cannot be undone)',
 				action: 'Delete many messages',
 			},
 			{

@@ -47,6 +47,7 @@ export const description: INodeProperties[] = [
 	...versioned(partnerField, locatorField('partner', partnerField)),
 	{
 		displayName: 'Payload',
+		description: 'Send files from binary fields of the input item, or text typed here as one file',
 		name: 'payload',
 		type: 'options',
 		noDataExpression: true,
@@ -77,6 +78,7 @@ export const description: INodeProperties[] = [
 	},
 	{
 		displayName: 'Text',
+		description: 'The content of the one file sent (e.g. an X12 or EDIFACT document)',
 		name: 'text',
 		type: 'string',
 		typeOptions: { rows: 6 },

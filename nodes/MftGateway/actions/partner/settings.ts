@@ -44,6 +44,7 @@ export const partnerSettingOptions: INodeProperties[] = [
 	},
 	{
 		displayName: 'Custom Headers',
+		description: 'Extra HTTP headers sent with every AS2 message to this partner',
 		name: 'customHeaders',
 		type: 'fixedCollection',
 		typeOptions: { multipleValues: true },
@@ -66,7 +67,13 @@ export const partnerSettingOptions: INodeProperties[] = [
 		default: false,
 		description: 'Whether MFT Gateway deletes the files once a positive MDN arrives',
 	},
-	{ displayName: 'Description', name: 'description', type: 'string', default: '' },
+	{
+		displayName: 'Description',
+		description: 'A note for people in your team; not sent to the partner',
+		name: 'description',
+		type: 'string',
+		default: '',
+	},
 	{
 		displayName: 'Encrypt Message',
 		name: 'encryptMessage',
@@ -76,6 +83,7 @@ export const partnerSettingOptions: INodeProperties[] = [
 	},
 	{
 		displayName: 'Encryption Algorithm',
+		description: 'How AS2 messages to this partner are encrypted (agree on it with the partner)',
 		name: 'encryptionAlgorithm',
 		type: 'options',
 		options: ENCRYPTION.map((v) => ({ name: v, value: v })),
@@ -125,6 +133,7 @@ export const partnerSettingOptions: INodeProperties[] = [
 	},
 	{
 		displayName: 'Signature Algorithm',
+		description: 'How AS2 messages to this partner are signed (agree on it with the partner)',
 		name: 'signatureAlgorithm',
 		type: 'options',
 		options: SIGNATURE.map((v) => ({ name: v, value: v })),
@@ -139,6 +148,7 @@ export const partnerSettingOptions: INodeProperties[] = [
 	},
 	{
 		displayName: 'Transmission Timeout',
+		description: 'How long MFT Gateway waits for the partner to answer an AS2 message',
 		name: 'transmissionTimeout',
 		type: 'options',
 		options: [60, 120, 180, 300].map((v) => ({ name: `${v} Seconds`, value: v })),

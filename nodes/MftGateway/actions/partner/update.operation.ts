@@ -57,8 +57,20 @@ export const description: INodeProperties[] = [
 					default: '',
 					description: 'Required with a backup certificate',
 				},
-				{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-				{ displayName: 'URL', name: 'url', type: 'string', default: '' },
+				{
+					displayName: 'Name',
+					description: 'A display name for the partner',
+					name: 'name',
+					type: 'string',
+					default: '',
+				},
+				{
+					displayName: 'URL',
+					description: "The partner's AS2 endpoint URL (http or https)",
+					name: 'url',
+					type: 'string',
+					default: '',
+				},
 			] as INodeProperties[]
 		).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},

@@ -15,6 +15,7 @@ const at = (extra: IDataObject = {}) => show('station', op, extra);
 export const description: INodeProperties[] = [
 	{
 		displayName: 'Name',
+		description: 'A display name for the station',
 		name: 'name',
 		type: 'string',
 		required: true,
@@ -42,6 +43,8 @@ export const description: INodeProperties[] = [
 	},
 	{
 		displayName: 'Certificate',
+		description:
+			"The station's AS2 certificate: a new self-signed one made by MFT Gateway, or one already in the account",
 		name: 'certificateType',
 		type: 'options',
 		options: [
@@ -53,6 +56,8 @@ export const description: INodeProperties[] = [
 	},
 	{
 		displayName: 'Certificate Alias',
+		description:
+			'Alias of a certificate already in the account (Certificate → Get Many lists them)',
 		name: 'certificateAlias',
 		type: 'string',
 		required: true,
@@ -87,10 +92,24 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: at({ certificateType: ['NEW_SELF_SIGN_CERTIFICATE'] }),
 		options: [
-			{ displayName: 'City', name: 'city', type: 'string', default: '' },
-			{ displayName: 'Country', name: 'country', type: 'string', default: '', placeholder: 'US' },
+			{
+				displayName: 'City',
+				description: 'City (L) in the certificate subject',
+				name: 'city',
+				type: 'string',
+				default: '',
+			},
+			{
+				displayName: 'Country',
+				description: 'Country (C, two letters) in the certificate subject',
+				name: 'country',
+				type: 'string',
+				default: '',
+				placeholder: 'US',
+			},
 			{
 				displayName: 'Key Length',
+				description: 'RSA key length in bits',
 				name: 'keyLength',
 				type: 'options',
 				options: [
@@ -100,11 +119,30 @@ export const description: INodeProperties[] = [
 				],
 				default: 2048,
 			},
-			{ displayName: 'Organization', name: 'orgName', type: 'string', default: '' },
-			{ displayName: 'Organizational Unit', name: 'orgUnit', type: 'string', default: '' },
-			{ displayName: 'State', name: 'state', type: 'string', default: '' },
+			{
+				displayName: 'Organization',
+				description: 'Organization (O) in the certificate subject',
+				name: 'orgName',
+				type: 'string',
+				default: '',
+			},
+			{
+				displayName: 'Organizational Unit',
+				description: 'Organizational unit (OU) in the certificate subject',
+				name: 'orgUnit',
+				type: 'string',
+				default: '',
+			},
+			{
+				displayName: 'State',
+				description: 'State or province (ST) in the certificate subject',
+				name: 'state',
+				type: 'string',
+				default: '',
+			},
 			{
 				displayName: 'Validity (Years)',
+				description: 'How many years the certificate is valid',
 				name: 'validity',
 				type: 'options',
 				options: [
@@ -126,7 +164,13 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: at(),
 		options: [
-			{ displayName: 'Description', name: 'description', type: 'string', default: '' },
+			{
+				displayName: 'Description',
+				description: 'A note for people in your team',
+				name: 'description',
+				type: 'string',
+				default: '',
+			},
 			{
 				displayName: 'Failed Message Notifications',
 				name: 'failedMessageNotifications',

@@ -1,0 +1,257 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test: dev-only */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { forgetLedger } from '../../nodes/MftGateway/helpers/eventLedger';
+import { SandboxClient } from '../harness/client';
+import { TRIGGER_NODE_TYPE, useFilesystemBinaryData } from '../harness/n8n';
+import { runPoll, runWebhook } from '../harness/run';
+import { SEED, startTestEnv, type TestEnv } from '../harness/sandbox';
+
+/**
+ * The MFT Gateway Webhook Trigger and three MFT Gateway Triggers with Reconcile Webhook Events on, in one
+ * workflow, run the way n8n runs them (webhook calls load static data from the database afresh and save
+ * it when changed; the pollers keep the copy made at activation and save it when they emit; each save
+ * replaces the whole column), against the sandbox sending notifications with faults.
+ */
+class WorkflowRow {
+	private column = '{}';
+	load(): IDataObject {
+		return JSON.parse(this.column) as IDataObject;
+	}
+	save(staticData: IDataObject): void {
+		this.column = JSON.stringify(staticData);
+	}
+}
+
+interface Delivery {
+	key: string;
+	source: string;
+}
+
+const POLLED = [
+	{ name: 'Reconcile received', event: 'messageReceived', kind: 'received', trackBy: 'readFlag' },
+	{ name: 'Reconcile sent', event: 'messageSent', kind: 'sent' },
+	{ name: 'Reconcile failed', event: 'messageFailed', kind: 'failed' },
+];
+
+let env: TestEnv;
+let server: Server;
+let workflowCounter = 0;
+
+class Workflow {
+	readonly id = `wf-reconcile-${++workflowCounter}`;
+	readonly row = new WorkflowRow();
+	/** The pollers' Workflow object: made at activation, never reloaded. */
+	pollerStaticData: IDataObject = {};
+	readonly delivered: Delivery[] = [];
+
+	record(items: INodeExecutionData[] | undefined | null, source?: string): void {
+		for (const item of items ?? []) {
+			const json = item.json;
+			const kind = String(json.event)
+				.replace(/^message/, '')
+				.toLowerCase();
+			this.delivered.push({ key: `${kind}:${json.id}`, source: source ?? String(json.source) });
+		}
+	}
+
+	async notification(body: unknown): Promise<number> {
+		const result = await runWebhook({
+			credentials: env.credentials,
+			parameters: { events: ['messageReceived', 'messageSent', 'messageFailed'] },
+			body,
+			staticData: this.row.load(),
+			workflowId: this.id,
+		});
+		if (result.saved) this.row.save(result.staticData);
+		this.record(result.items);
+		return result.response.status ?? 500;
+	}
+
+	async pollAll(graceSeconds: number): Promise<void> {
+		for (const p of POLLED) {
+			const { items } = await runPoll({
+				credentials: env.credentials,
+				nodeType: TRIGGER_NODE_TYPE,
+				typeVersion: 2,
+				nodeName: p.name,
+				workflowId: this.id,
+				staticData: this.pollerStaticData,
+				parameters: {
+					event: p.event,
+					...(p.trackBy ? { trackBy: p.trackBy } : {}),
+					options: { reconcileWebhook: true, reconcileAfterSeconds: graceSeconds, maxPerPoll: 100 },
+				},
+			});
+			this.record(items);
+			if (items) this.row.save(this.pollerStaticData);
+		}
+	}
+
+	/** n8n restarts: memory is gone, the pollers start from what the database holds. */
+	restart(): void {
+		forgetLedger(this.id);
+		this.pollerStaticData = this.row.load();
+	}
+}
+
+let current: Workflow;
+
+beforeEach(async () => {
+	await useFilesystemBinaryData();
+	env = await startTestEnv();
+	current = new Workflow();
+	server = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			const text = Buffer.concat(chunks).toString('utf8');
+			let body: unknown = text;
+			try {
+				body = JSON.parse(text);
+			} catch {
+				// not JSON: passed on as text, as n8n would
+			}
+			void current.notification(body).then(
+				(status) => res.writeHead(status).end(),
+				() => res.writeHead(500).end(),
+			);
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+});
+afterEach(async () => {
+	await new Promise((resolve) => server.close(resolve));
+	await env.close();
+});
+
+const admin = async (method: string, path: string, body?: unknown) => {
+	const res = await fetch(`${env.running.url}/_sandbox/${path}`, {
+		method,
+		headers: { 'content-type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const json = (await res.json()) as IDataObject;
+	if (!res.ok) throw new Error(`${path}: ${JSON.stringify(json)}`);
+	return json;
+};
+
+const webhookUrl = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
+
+function counts(delivered: Delivery[]): Map<string, number> {
+	const map = new Map<string, number>();
+	for (const d of delivered) map.set(d.key, (map.get(d.key) ?? 0) + 1);
+	return map;
+}
+
+test('500 events, 20 % of notifications lost, 5 % doubled, out of order, one restart: each reaches the workflow exactly once', async () => {
+	const w = current;
+	await admin('PUT', 'webhooks', { url: webhookUrl(), station: '*', payloadStyle: 'both' });
+	await admin('PUT', 'webhooks/faults', { lose: 0.2, duplicate: 0.05, delayMs: 250, seed: 7 });
+	await w.pollAll(1); // activation: records where each list stands
+	const client = new SandboxClient(env.running.url);
+	await client.login('apiToken');
+	const expected = new Set<string>();
+	for (let burst = 0; burst < 10; burst++) {
+		const inbound = await env.running.sandbox.deliverInbound({
+			station: SEED.station,
+			partner: 'PARTNER_OK',
+			subject: `burst ${burst}`,
+			count: 30,
+			files: [{ name: 'in.edi', contentType: 'application/edi-x12', content: Buffer.from('ISA~') }],
+		});
+		inbound.forEach((id) => expected.add(`received:${id}`));
+		for (let i = 0; i < 20; i++) {
+			const partner = i % 4 === 0 ? 'PARTNER_REJECTS' : 'PARTNER_OK';
+			const id = (await client.submit(partner)).json.messageIdentifier as string;
+			expected.add(`${partner === 'PARTNER_OK' ? 'sent' : 'failed'}:${id}`);
+		}
+		await w.pollAll(1);
+		if (burst === 4) {
+			await admin('POST', 'webhooks/idle');
+			w.restart();
+		}
+	}
+	expect(expected.size).toBe(500);
+	// Everything settles, every notification is answered, then reconciliation catches up.
+	await client.settle();
+	for (let round = 0; round < 40 && counts(w.delivered).size < 500; round++) {
+		await admin('POST', 'webhooks/idle');
+		await sleep(300);
+		await w.pollAll(1);
+	}
+	await sleep(1200);
+	await w.pollAll(1);
+	await w.pollAll(1);
+
+	const byKey = counts(w.delivered);
+	const doubled = [...byKey].filter(([, n]) => n > 1);
+	const missing = [...expected].filter((k) => !byKey.has(k));
+	const unexpected = [...byKey.keys()].filter((k) => !expected.has(k));
+	expect({ doubled, missing, unexpected }).toEqual({ doubled: [], missing: [], unexpected: [] });
+
+	const { deliveries, outcomes } = (await admin('GET', 'webhooks')) as {
+		deliveries: Array<{ eventType: string; messageId: string; outcome: string; copy: number }>;
+		outcomes: Record<string, number>;
+	};
+	const lost = deliveries.filter((d) => d.outcome === 'lost').length;
+	const fromReconciliation = w.delivered.filter((d) => d.source === 'reconciliation').length;
+	const duplicates = deliveries.filter((d) => d.copy === 2 && d.outcome === '2xx').length;
+	// Every lost notification was made up for by reconciliation, and nothing else was.
+	expect(fromReconciliation).toBe(lost);
+	expect(lost).toBeGreaterThan(60);
+	expect(duplicates).toBeGreaterThan(5);
+	expect(outcomes['status 500'] ?? 0).toBe(0);
+	process.stdout.write(
+		`lossy run: ${expected.size} events, ${lost} notifications lost (recovered by reconciliation: ${fromReconciliation}), ${duplicates} duplicates suppressed, ${w.delivered.length - fromReconciliation} via webhook\n`,
+	);
+}, 120_000);
+
+test('a notification and the reconciling poll meeting on the same event: one of them emits it', async () => {
+	const w = current;
+	await w.pollAll(0);
+	const [id] = await env.running.sandbox.deliverInbound({
+		station: SEED.station,
+		partner: 'PARTNER_OK',
+		subject: 'race',
+		count: 1,
+		files: [{ name: 'in.edi', contentType: 'application/edi-x12', content: Buffer.from('ISA~') }],
+	});
+	const body = {
+		messageIdentifier: id,
+		stationIdentifier: SEED.station,
+		eventType: 'MESSAGE.RECEIVED.SUCCESS',
+	};
+	// With no grace, the poll and the notification run at once; the ledger lets one through.
+	await Promise.all([w.pollAll(0), w.notification(body), w.notification(body)]);
+	await w.pollAll(0);
+	expect(w.delivered.map((d) => d.key)).toEqual([`received:${id}`]);
+});
+
+test('a webhook that is late but inside the grace wins; the poller does not emit it', async () => {
+	const w = current;
+	await w.pollAll(30);
+	const [id] = await env.running.sandbox.deliverInbound({
+		station: SEED.station,
+		partner: 'PARTNER_OK',
+		subject: 'late',
+		count: 1,
+		files: [{ name: 'in.edi', contentType: 'application/edi-x12', content: Buffer.from('ISA~') }],
+	});
+	await w.pollAll(30);
+	expect(w.delivered).toEqual([]);
+	await w.notification({
+		messageAS2ID: id,
+		stationAS2ID: SEED.station,
+		eventType: 'MESSAGE.RECEIVED.SUCCESS',
+	});
+	await w.pollAll(0);
+	expect(w.delivered).toEqual([{ key: `received:${id}`, source: 'webhook' }]);
+	// The read-flag poller marks it read (at its next poll): it leaves the unread list.
+	await w.pollAll(0);
+	expect(env.running.sandbox.store.findMessage(id, ['inbox'])?.isRead).toBe(true);
+});
