@@ -48,6 +48,7 @@ async function main(): Promise<void> {
 		say('\nStopping n8n and the sandbox ...');
 		await instance.stop();
 		await sandbox.close();
+		say('Stopped: n8n and the sandbox are no longer running (their data stays for the next run).');
 		process.exit(code);
 	};
 	process.on('SIGINT', () => void stop(0));
@@ -99,15 +100,16 @@ async function main(): Promise<void> {
 		`  Sandbox:     ${sandbox.url}   (the "MFT Gateway Sandbox" credential points here; station ${SEED.station}, partners PARTNER_OK, PARTNER_REJECTS, ...)`,
 	);
 	say(
-		'  Workflows:   "send a file and wait for its MDN" (run it), "save every received file", "alert on failed messages" (activate them)',
+		'  Workflows:   "send a file and wait for its MDN" (run it), "save every received file", "alert on failed messages" (open one and click Publish, top right)',
 	);
 	say(
-		'               "save received files the moment they arrive" (publish it: the sandbox already notifies its webhook URL; deactivate "save every received file" first, both read the inbox)',
+		'               "save received files the moment they arrive" (Publish it: the sandbox already notifies its webhook URL; deactivate "save every received file" first, both read the inbox)',
 	);
 	say(
 		`  A partner sends you a file:   npm run sandbox -- inbound --url ${sandbox.url} path/to/file.edi`,
 	);
 	say(`  Received files are written to ${received}`);
+	say(`  n8n's log:   ${instance.logFile}`);
 	say('Press Ctrl-C to stop n8n and the sandbox.');
 }
 

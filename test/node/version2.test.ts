@@ -93,6 +93,47 @@ test('Send (version 2): station from the list, partner by identifier', async () 
 	});
 });
 
+test('Send (version 2) with Wait for Delivery: Simplify keeps one id, the status, what was sent and the MDN summary; off, the API object', async () => {
+	const send = (simplify: boolean) =>
+		runNode({
+			credentials: env.credentials,
+			settings: V2,
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				station: fromList(SEED.station),
+				partner: fromList('PARTNER_OK'),
+				payload: 'text',
+				text: 'ISA*00*~',
+				fileName: 'po.x12',
+				waitForDelivery: true,
+				waitTimeout: 20,
+				pollInterval: 1,
+				options: { subject: 'PO 1' },
+				simplify,
+			} as never,
+		});
+	const simple = (await send(true)).items[0].json;
+	expect(simple).toEqual({
+		id: expect.stringMatching(/^<.+>$/),
+		deliveryStatus: 'sent',
+		timedOut: false,
+		station: SEED.station,
+		partner: 'PARTNER_OK',
+		subject: 'PO 1',
+		attachments: [{ name: 'po.x12', contentType: 'application/edi-x12', size: 8 }],
+		failureReason: null,
+		mdn: expect.objectContaining({ status: 'Received; MDN Signature Verified', micMatches: true }),
+	});
+	const raw = (await send(false)).items[0].json;
+	expect(raw).toMatchObject({
+		messageIdentifier: expect.any(String),
+		deliveryStatus: 'sent',
+		msgStatus: 'Sent',
+	});
+	expect(raw.as2MessageId ?? raw.identifier).toBeDefined();
+});
+
 test('Send (version 2): an expression in the locator works, and an empty pick is refused before sending', async () => {
 	const expression = await runNode({
 		credentials: env.credentials,

@@ -10,6 +10,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { MIN_CHECK_INTERVAL_MS, mdnSummary, waitForDelivery } from '../../helpers/delivery';
 import { buildMultipart } from '../../helpers/multipart';
 import { messageIdOf, withIsoTimestamps } from '../../helpers/output';
+import { simplifyField } from '../../helpers/simplify';
 import { encodeHeaderText, isAscii, requireAscii } from '../../transport/headers';
 import { rejectControlCharacters } from '../../transport/ids';
 import { asNodeError, isMaybeSent } from '../../transport/errors';
@@ -158,6 +159,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
+	simplifyField({ resource: ['message'], operation: ['send'] }),
 ];
 
 interface Attachment {
@@ -327,6 +329,27 @@ async function submitRequest(
 	return { headers, body: async () => multipart.body };
 }
 
+/**
+ * Node version 2 with Simplify on: one `id`, the delivery status and what was sent, the MDN summary; no
+ * API object merged in (Simplify off, and version 1, keep it as it was).
+ */
+function outcomeItem(this: IExecuteFunctions, outcome: IDataObject, i: number): INodeExecutionData {
+	const simplify =
+		this.getNode().typeVersion >= 2 && (this.getNodeParameter('simplify', i, true) as boolean);
+	if (!simplify) return item(outcome, i);
+	const keep = ['timedOut', 'failureReason', 'mdn', 'note'];
+	const simplified: IDataObject = {
+		id: outcome.messageIdentifier ?? null,
+		deliveryStatus: outcome.deliveryStatus,
+		station: outcome.station,
+		partner: outcome.partner,
+		subject: outcome.subject ?? null,
+		attachments: outcome.attachments,
+	};
+	for (const key of keep) if (outcome[key] !== undefined) simplified[key] = outcome[key];
+	return item(simplified, i);
+}
+
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const input = await readInput.call(this, i);
 	const { headers, body } = await submitRequest(input);
@@ -348,7 +371,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		// The answer was lost after the bytes may have reached MFT Gateway. With Retry On Fail, an error would
 		// make n8n submit it again: the uncertainty is reported as data instead.
 		if (isMaybeSent(error) && this.getNode().retryOnFail === true)
-			return [item(uncertainOutcome(input, (error as Error).message), i)];
+			return [outcomeItem.call(this, uncertainOutcome(input, (error as Error).message), i)];
 		throw asNodeError(this.getNode(), error, i);
 	}
 	// From here on the message is accepted: nothing below may throw, or Retry On Fail would send it again.
@@ -370,7 +393,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	};
 	if (!id)
 		return [
-			item(
+			outcomeItem.call(
+				this,
 				{
 					...queued,
 					note: 'MFT Gateway accepted the message but returned no message ID; look for it with Message → Get Many in the Queued folder. Do not send it again.',
@@ -378,8 +402,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 				i,
 			),
 		];
-	if (!input.wait) return [item(queued, i)];
-	return [item(await deliveryOutcome.call(this, id, queued, input.wait, i), i)];
+	if (!input.wait) return [outcomeItem.call(this, queued, i)];
+	return [outcomeItem.call(this, await deliveryOutcome.call(this, id, queued, input.wait, i), i)];
 }
 
 /** A submit whose answer was lost: it may or may not be queued; deliveryStatus `unknown`, never resent. */
