@@ -9,7 +9,8 @@ import { join } from 'node:path';
 
 import { OWNER, N8nInstance } from '../e2e/lib/instance';
 import { repoRoot } from '../e2e/lib/paths';
-import { ensureN8n, N8N_VERSION } from '../e2e/lib/runtime';
+import { ensureN8n } from '../e2e/lib/runtime';
+import { targetByName } from '../e2e/lib/targets';
 import { exampleFiles, importCredentialAndWorkflows } from '../e2e/lib/setup';
 import { SEED, startSandbox } from '../sandbox';
 
@@ -26,8 +27,11 @@ async function main(): Promise<void> {
 	const received = join(root, 'received-files');
 	mkdirSync(received, { recursive: true });
 
-	const install = ensureN8n(say);
-	if (install.installedNow) say(`n8n ${N8N_VERSION} installed in ${install.seconds} s.`);
+	// `npm run demo -- --n8n latest`: n8n 2.41 on Node.js 24 (both from the npm registry) instead of 2.8.4.
+	const flag = process.argv.indexOf('--n8n');
+	const target = targetByName(flag >= 0 ? process.argv[flag + 1] : process.env.MFTG_N8N);
+	const install = ensureN8n(say, target);
+	if (install.installedNow) say(`n8n ${target.n8nVersion} installed in ${install.seconds} s.`);
 
 	const sandbox = await startSandbox({
 		port: sandboxPort,
@@ -38,9 +42,14 @@ async function main(): Promise<void> {
 			`Cannot start the sandbox on port ${sandboxPort} (${error.message}). Set MFTG_SANDBOX_PORT to a free port.`,
 		);
 	});
-	const instance = new N8nInstance(join(root, 'home'), n8nPort, {
-		N8N_RESTRICT_FILE_ACCESS_TO: received,
-	});
+	// One n8n home per version: a database migrated by n8n 2.41 does not open in 2.8.
+	const home = join(root, target.name === 'stable' ? 'home' : `home-${target.name}`);
+	const instance = new N8nInstance(
+		home,
+		n8nPort,
+		{ N8N_RESTRICT_FILE_ACCESS_TO: received },
+		target,
+	);
 	let stopping = false;
 	const stop = async (code: number) => {
 		if (stopping) return;
@@ -61,7 +70,7 @@ async function main(): Promise<void> {
 			.update(sandbox.url)
 			.update(examples.map((f) => readFileSync(f, 'utf8')).join('\n'))
 			.digest('hex');
-		const marker = join(root, 'imported.sha256');
+		const marker = join(root, `imported-${target.name}.sha256`);
 		if (!existsSync(marker) || readFileSync(marker, 'utf8') !== fingerprint) {
 			say('Importing the sandbox credential and the example workflows ...');
 			// Example 2 writes received files here: the examples use /tmp/mftg-received, the demo keeps them beside its n8n home.
@@ -93,7 +102,7 @@ async function main(): Promise<void> {
 	}
 	say('');
 	say(
-		`n8n ${N8N_VERSION} with n8n-nodes-mft-gateway is ready (${Math.round((Date.now() - started) / 1000)} s):`,
+		`n8n ${target.n8nVersion} with n8n-nodes-mft-gateway is ready (${Math.round((Date.now() - started) / 1000)} s):`,
 	);
 	say(`  Editor:      ${instance.url}   login ${OWNER.email} / ${OWNER.password}`);
 	say(

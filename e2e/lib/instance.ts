@@ -11,10 +11,11 @@ import {
 	writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { N8N_BIN, PACKAGE_NAME, repoRoot, RUNTIME_DIR } from './paths';
+import { PACKAGE_NAME, repoRoot } from './paths';
+import { n8nBin, type N8nTarget, STABLE } from './targets';
 
 export const OWNER = {
 	email: 'owner@sandbox.mftgateway.test',
@@ -37,6 +38,7 @@ export class N8nInstance {
 		readonly home: string,
 		readonly port: number,
 		readonly extraEnv: Record<string, string> = {},
+		readonly target: N8nTarget = STABLE,
 	) {
 		this.logFile = join(home, 'n8n.log');
 	}
@@ -48,7 +50,8 @@ export class N8nInstance {
 	/** The environment of every n8n command: loopback only, no telemetry or outside calls. */
 	env(brokerPort = this.port + 1): NodeJS.ProcessEnv {
 		return {
-			PATH: process.env.PATH,
+			// The target's Node.js first, for anything n8n starts by name (task runners).
+			PATH: `${dirname(this.target.nodeBin)}:${process.env.PATH ?? ''}`,
 			HOME: process.env.HOME,
 			N8N_USER_FOLDER: this.home,
 			N8N_HOST: '127.0.0.1',
@@ -79,6 +82,7 @@ export class N8nInstance {
 			GENERIC_TIMEZONE: 'UTC',
 			DB_SQLITE_POOL_SIZE: '2',
 			N8N_LOG_LEVEL: 'info',
+			...this.target.env,
 			...this.extraEnv,
 		};
 	}
@@ -114,8 +118,8 @@ export class N8nInstance {
 	 * the sandbox may live in this same process and must keep answering meanwhile.
 	 */
 	async cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-		const child = spawn(process.execPath, [N8N_BIN(), ...args], {
-			cwd: RUNTIME_DIR(),
+		const child = spawn(this.target.nodeBin, [n8nBin(this.target), ...args], {
+			cwd: this.target.runtimeDir,
 			env: this.env(this.port + 21),
 		});
 		let stdout = '';
@@ -178,8 +182,8 @@ export class N8nInstance {
 	async start(): Promise<void> {
 		writeFileSync(this.logFile, '');
 		const log = createWriteStream(this.logFile, { flags: 'a' });
-		this.server = spawn(process.execPath, [N8N_BIN(), 'start'], {
-			cwd: RUNTIME_DIR(),
+		this.server = spawn(this.target.nodeBin, [n8nBin(this.target), 'start'], {
+			cwd: this.target.runtimeDir,
 			env: this.env(),
 			detached: true,
 			stdio: ['ignore', 'pipe', 'pipe'],
@@ -293,7 +297,7 @@ export class N8nInstance {
 	async executionData(id: string): Promise<any> {
 		const answer = await this.rest('GET', `/executions/${id}`);
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const flatted = require(join(RUNTIME_DIR(), 'node_modules', 'flatted')) as {
+		const flatted = require(join(this.target.runtimeDir, 'node_modules', 'flatted')) as {
 			parse: (text: string) => unknown;
 		};
 		return flatted.parse(answer.json.data.data);

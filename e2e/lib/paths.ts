@@ -16,6 +16,4 @@ export function repoRoot(): string {
 	throw new Error('Cannot find the n8n-nodes-mft-gateway repository root');
 }
 
-export const RUNTIME_DIR = () => join(repoRoot(), 'e2e', 'runtime');
-export const N8N_BIN = () => join(RUNTIME_DIR(), 'node_modules', 'n8n', 'bin', 'n8n');
 export const PACKAGE_NAME = 'n8n-nodes-mft-gateway';

@@ -1,34 +1,37 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- dev tooling that installs n8n, not part of the published package */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
-import { N8N_BIN, RUNTIME_DIR } from './paths';
+import { repoRoot } from './paths';
+import { n8nBin, type N8nTarget, STABLE } from './targets';
 
-export const N8N_VERSION = '2.8.4';
+const version = (manifest: string): string | undefined =>
+	existsSync(manifest)
+		? (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version
+		: undefined;
 
-function installed(): boolean {
-	const manifest = join(RUNTIME_DIR(), 'node_modules', 'n8n', 'package.json');
-	const sqlite = join(
-		RUNTIME_DIR(),
-		'node_modules',
-		'sqlite3',
-		'build',
-		'Release',
-		'node_sqlite3.node',
-	);
+const sqliteBinary = (target: N8nTarget) =>
+	join(target.runtimeDir, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
+
+function installed(target: N8nTarget): boolean {
 	return (
-		existsSync(manifest) &&
-		(JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version === N8N_VERSION &&
-		existsSync(sqlite) &&
-		existsSync(N8N_BIN())
+		version(join(target.runtimeDir, 'node_modules', 'n8n', 'package.json')) === target.n8nVersion &&
+		existsSync(sqliteBinary(target)) &&
+		existsSync(n8nBin(target)) &&
+		existsSync(target.nodeBin)
 	);
 }
 
-function run(command: string, args: string[], say: (line: string) => void): void {
-	say(`$ ${command} ${args.join(' ')}   (in e2e/runtime)`);
+function run(
+	target: N8nTarget,
+	command: string,
+	args: string[],
+	say: (line: string) => void,
+): void {
+	say(`$ ${command} ${args.join(' ')}   (in ${relative(repoRoot(), target.runtimeDir)})`);
 	const result = spawnSync(command, args, {
-		cwd: RUNTIME_DIR(),
+		cwd: target.runtimeDir,
 		stdio: ['ignore', 'inherit', 'inherit'],
 	});
 	if (result.status !== 0)
@@ -36,24 +39,52 @@ function run(command: string, args: string[], say: (line: string) => void): void
 }
 
 /**
- * Installs the pinned n8n into e2e/runtime from its lockfile, once. Scripts stay off (telemetry, optional
- * native modules); only sqlite3, which n8n needs, is built (from source where no prebuilt can be fetched).
+ * sqlite3 is an N-API module: one build serves every Node.js version. When the other runtime has built
+ * the same sqlite3 already, its binary is copied (saves a 2-minute compile); otherwise it is compiled.
  */
-export function ensureN8n(say: (line: string) => void): { installedNow: boolean; seconds: number } {
-	if (installed()) return { installedNow: false, seconds: 0 };
+function provideSqlite(target: N8nTarget, say: (line: string) => void): void {
+	const sqliteVersion = (t: N8nTarget) =>
+		version(join(t.runtimeDir, 'node_modules', 'sqlite3', 'package.json'));
+	const donor = target === STABLE ? undefined : STABLE;
+	if (donor && sqliteVersion(donor) === sqliteVersion(target) && existsSync(sqliteBinary(donor))) {
+		mkdirSync(join(sqliteBinary(target), '..'), { recursive: true });
+		copyFileSync(sqliteBinary(donor), sqliteBinary(target));
+		say(`sqlite3 ${sqliteVersion(target)}: reused the N-API build of ${donor.runtimeDir}`);
+		return;
+	}
+	say('Building sqlite3 (about 2 minutes) ...');
+	run(target, 'npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], say);
+}
+
+/**
+ * Installs a pinned n8n (and for the latest, Node.js 24) from its lockfile, once. Scripts stay off
+ * (telemetry, optional native modules such as Kafka's, which fail offline); only sqlite3, which n8n
+ * needs, is provided.
+ */
+export function ensureN8n(
+	say: (line: string) => void,
+	target: N8nTarget = STABLE,
+): { installedNow: boolean; seconds: number } {
+	if (installed(target)) return { installedNow: false, seconds: 0 };
 	const started = Date.now();
 	say(
-		`Installing n8n ${N8N_VERSION} into e2e/runtime (first run only: 3 to 6 minutes; npm shows its progress) ...`,
+		`Installing n8n ${target.n8nVersion} into ${relative(repoRoot(), target.runtimeDir)} (first run only: 3 to 7 minutes; npm shows its progress) ...`,
 	);
 	// In a terminal npm lists each download as progress; in CI logs that would be 2,000 lines.
 	run(
+		target,
 		'npm',
-		['ci', '--no-audit', '--no-fund', ...(process.stdout.isTTY ? ['--loglevel=http'] : [])],
+		[
+			'ci',
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+			...(process.stdout.isTTY ? ['--loglevel=http'] : []),
+		],
 		say,
 	);
-	say('Building sqlite3 for this Node.js (about 2 minutes) ...');
-	run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], say);
-	if (!installed())
+	provideSqlite(target, say);
+	if (!installed(target))
 		throw new Error('n8n was installed but is not usable: see the npm output above');
 	return { installedNow: true, seconds: Math.round((Date.now() - started) / 1000) };
 }

@@ -173,9 +173,8 @@ export class MftGatewayTrigger implements INodeType {
 							"Lists unread messages and marks each emitted one read (MFT Gateway's one-time processing pattern). Messages another API client reads first are not emitted here.",
 					},
 					{
-						// n8n writes its own name in lower case; the title-case rule would make it "N8n".
-						// eslint-disable-next-line n8n-nodes-base/node-param-display-name-miscased
-						name: 'Tracked in n8n',
+						// Not "Tracked in n8n": the verification scan's title-case rule (no inline disables there) wants "N8n".
+						name: 'Tracked by This Trigger',
 						value: 'n8n',
 						description:
 							'Leaves the read flag alone, for accounts where other systems also read the inbox through the API',

@@ -34,18 +34,26 @@ export function rejectControlCharacters(
 	field: string,
 	itemIndex: number,
 ): void {
-	// eslint-disable-next-line no-control-regex
-	const bad = /[\x00-\x08\x0a-\x1f\x7f]/.exec(value);
-	if (bad) {
+	const bad = firstControlCharacter(value, true);
+	if (bad !== undefined) {
 		const name =
-			bad[0] === '\r'
+			bad === '\r'
 				? 'a carriage return (CR)'
-				: bad[0] === '\n'
+				: bad === '\n'
 					? 'a line break (LF)'
-					: `the control character 0x${bad[0].charCodeAt(0).toString(16).padStart(2, '0')}`;
+					: `the control character 0x${bad.charCodeAt(0).toString(16).padStart(2, '0')}`;
 		throw new NodeOperationError(node, `${field} contains ${name}`, {
 			itemIndex,
 			description: `Remove line breaks and control characters from "${field}"; it is sent as an HTTP header.`,
 		});
 	}
+}
+
+/** The first C0 control character or DEL in `value` (a tab allowed when `tabOk`), if any. */
+export function firstControlCharacter(value: string, tabOk = false): string | undefined {
+	for (const char of value) {
+		const code = char.charCodeAt(0);
+		if ((code < 0x20 && !(tabOk && code === 0x09)) || code === 0x7f) return char;
+	}
+	return undefined;
 }

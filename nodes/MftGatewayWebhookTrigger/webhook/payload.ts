@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { LedgerEvent } from '../../MftGateway/helpers/eventLedger';
+import { firstControlCharacter } from '../../MftGateway/transport/ids';
 
 /** The event types MFT Gateway posts (reference §6), and the names the nodes of this package use. */
 export const EVENT_TYPES: Record<string, { event: WebhookEvent; ledger: LedgerEvent }> = {
@@ -52,8 +53,7 @@ export function parseEvent(body: unknown): GatewayEvent | Rejection {
 	if (!known) return { reason: `unknown eventType "${eventType.slice(0, 60)}"` };
 	const messageId = text(b.messageIdentifier) ?? text(b.messageAS2ID) ?? text(b.messageAs2Id);
 	if (!messageId) return { reason: `a ${eventType} event without messageIdentifier` };
-	// eslint-disable-next-line no-control-regex
-	if (messageId.length > 1000 || /[\x00-\x1f\x7f]/.test(messageId))
+	if (messageId.length > 1000 || firstControlCharacter(messageId) !== undefined)
 		return { reason: 'the message identifier is not a valid AS2 Message-ID' };
 	const at =
 		known.event === 'messageReceived'

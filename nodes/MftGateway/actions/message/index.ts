@@ -34,7 +34,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Delete Many',
 				value: 'deleteMany',
-				description: 'Permanently delete any number of messages, in batches of 100 (cannot be undone)',
+				description:
+					'Permanently delete any number of messages, in batches of 100 (cannot be undone)',
 				action: 'Delete many messages',
 			},
 			{
