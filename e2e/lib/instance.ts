@@ -274,21 +274,27 @@ export class N8nInstance {
 		return answer.json.data.results;
 	}
 
-	/** Every execution of a workflow (the REST API gives at most 100 per page, newest first). */
+	/**
+	 * Every execution of a workflow (the REST API gives at most 100 per page, newest first; n8n 2.8 pages
+	 * with `lastId`, 2.41 with the `nextCursor` it returns).
+	 */
 	async allExecutions(
 		workflowId: string,
 	): Promise<Array<{ id: string; status: string; mode: string }>> {
-		const all: Array<{ id: string; status: string; mode: string }> = [];
-		for (let lastId = ''; ; ) {
-			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-			const answer = await this.rest(
-				'GET',
-				`/executions?filter=${filter}&limit=100${lastId ? `&lastId=${lastId}` : ''}`,
-			);
-			const page = answer.json.data.results as Array<{ id: string; status: string; mode: string }>;
-			all.push(...page.filter((e) => !all.some((a) => a.id === e.id)));
-			if (page.length < 100) return all;
-			lastId = page[page.length - 1].id;
+		type Summary = { id: string; status: string; mode: string };
+		const all: Summary[] = [];
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		for (let position = ''; ; ) {
+			const answer = await this.rest('GET', `/executions?filter=${filter}&limit=100${position}`);
+			const data = answer.json?.data as { results?: Summary[]; nextCursor?: string } | undefined;
+			if (!data?.results)
+				throw new Error(`listing executions failed: ${JSON.stringify(answer.json).slice(0, 500)}`);
+			all.push(...data.results.filter((e) => !all.some((a) => a.id === e.id)));
+			if (data.results.length < 100) return all;
+			if ('nextCursor' in data) {
+				if (!data.nextCursor) return all;
+				position = `&cursor=${encodeURIComponent(data.nextCursor)}`;
+			} else position = `&lastId=${data.results[data.results.length - 1].id}`;
 		}
 	}
 

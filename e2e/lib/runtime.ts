@@ -14,14 +14,16 @@ const version = (manifest: string): string | undefined =>
 const sqliteBinary = (target: N8nTarget) =>
 	join(target.runtimeDir, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
 
-function installed(target: N8nTarget): boolean {
+function packagesInstalled(target: N8nTarget): boolean {
 	return (
 		version(join(target.runtimeDir, 'node_modules', 'n8n', 'package.json')) === target.n8nVersion &&
-		existsSync(sqliteBinary(target)) &&
 		existsSync(n8nBin(target)) &&
 		existsSync(target.nodeBin)
 	);
 }
+
+const installed = (target: N8nTarget) =>
+	packagesInstalled(target) && existsSync(sqliteBinary(target));
 
 function run(
 	target: N8nTarget,
@@ -71,18 +73,19 @@ export function ensureN8n(
 		`Installing n8n ${target.n8nVersion} into ${relative(repoRoot(), target.runtimeDir)} (first run only: 3 to 7 minutes; npm shows its progress) ...`,
 	);
 	// In a terminal npm lists each download as progress; in CI logs that would be 2,000 lines.
-	run(
-		target,
-		'npm',
-		[
-			'ci',
-			'--ignore-scripts',
-			'--no-audit',
-			'--no-fund',
-			...(process.stdout.isTTY ? ['--loglevel=http'] : []),
-		],
-		say,
-	);
+	if (!packagesInstalled(target))
+		run(
+			target,
+			'npm',
+			[
+				'ci',
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				...(process.stdout.isTTY ? ['--loglevel=http'] : []),
+			],
+			say,
+		);
 	provideSqlite(target, say);
 	if (!installed(target))
 		throw new Error('n8n was installed but is not usable: see the npm output above');

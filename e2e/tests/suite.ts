@@ -1,4 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- end-to-end tests are dev-only */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { SEED, startSandbox, type RunningSandbox } from '../../sandbox';
 import { N8nInstance, OWNER } from '../lib/instance';
 import { repoRoot } from '../lib/paths';
 import { ensureN8n } from '../lib/runtime';
-import { type N8nTarget, STABLE } from '../lib/targets';
+import { LATEST, type N8nTarget, STABLE } from '../lib/targets';
 import { CREDENTIAL_ID, exampleFiles, importCredentialAndWorkflows } from '../lib/setup';
 
 const EVERY_10_SECONDS = {
@@ -56,6 +57,11 @@ async function waitFor<T>(
 export function n8nSuite(target: N8nTarget): void {
 	/** One poll interval of the triggers in this n8n, in seconds. */
 	const poll = target.subMinutePolls ? 10 : 60;
+	/**
+	 * Messages of the lossy webhook run: 500 on 2.8.4; 200 on 2.41, where reconciliation polls once a
+	 * minute (CI time). E2E_WEBHOOK_EVENTS overrides.
+	 */
+	const EVENTS = Number(process.env.E2E_WEBHOOK_EVENTS ?? (target.subMinutePolls ? 500 : 200));
 	let sandbox: RunningSandbox;
 	let instance: N8nInstance;
 	let home: string;
@@ -112,6 +118,20 @@ export function n8nSuite(target: N8nTarget): void {
 		process.stdout.write(`e2e timings (n8n ${target.n8nVersion}): ${JSON.stringify(timings)}\n`);
 		if (home) rmSync(home, { recursive: true, force: true });
 	});
+
+	(target === LATEST ? test : test.skip)(
+		"the package type-checks against this n8n's own n8n-workflow",
+		() => {
+			const tsc = spawnSync(
+				process.execPath,
+				[require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.latest.json'],
+				{ cwd: repoRoot(), encoding: 'utf8' },
+			);
+			expect(`${tsc.stdout}${tsc.stderr}`).toBe('');
+			expect(tsc.status).toBe(0);
+		},
+		120_000,
+	);
 
 	test('n8n export:nodes lists the node, the trigger and their credential type', async () => {
 		const out = join(home, 'nodes.json');
@@ -304,7 +324,7 @@ export function n8nSuite(target: N8nTarget): void {
 		);
 
 		test(
-			'example 4 (webhook + reconciliation): 500 messages, 20 % of notifications lost, 5 % doubled, out of order: each written once; forged requests change nothing',
+			`example 4 (webhook + reconciliation): ${EVENTS} messages, 20 % of notifications lost, 5 % doubled, out of order: each written once; forged requests change nothing`,
 			async () => {
 				// Example 2 also reads the inbox by the read flag: two such readers would share the messages.
 				await instance.deactivate('mftgExample02Receive');
@@ -356,7 +376,7 @@ export function n8nSuite(target: N8nTarget): void {
 				});
 				const t = Date.now();
 				const expected: string[] = [];
-				for (let i = 0; i < 500; i++) {
+				for (let i = 0; i < EVENTS; i++) {
 					const [id] = await sandbox.sandbox.deliverInbound({
 						station: SEED.station,
 						partner: 'PARTNER_OK',
@@ -375,11 +395,16 @@ export function n8nSuite(target: N8nTarget): void {
 					if (i % 50 === 49) await sleep(1000); // bursts of 50
 				}
 				await admin('POST', 'webhooks/idle');
+				const { outcomes } = await admin('GET', 'webhooks');
+				process.stdout.write(
+					`e2e webhook run (n8n ${target.n8nVersion}): notifications ${JSON.stringify(outcomes)} after ${((Date.now() - t) / 1000).toFixed(0)} s\n`,
+				);
 				const written = () => readdirSync(received).filter((f) => /^po-\d+\.x12$/.test(f)).length;
+				// Reconciliation emits up to 100 per poll: lost notifications take a poll per 100.
 				await waitFor(
-					'every file written',
-					async () => (written() >= 500 ? true : undefined),
-					poll * 3 + 90,
+					`every file written (${EVENTS})`,
+					async () => (written() >= EVENTS ? true : undefined),
+					poll * 5 + 90,
 				);
 				await sleep((poll + 6) * 1000); // a poll and a grace more: nothing else may start
 				const seconds = (Date.now() - t) / 1000;
@@ -403,16 +428,16 @@ export function n8nSuite(target: N8nTarget): void {
 				const recovered = emitted.filter((e) => e.source === 'reconciliation').length;
 				timings.webhookRun = seconds;
 				process.stdout.write(
-					`e2e webhook run: 500 messages in ${seconds.toFixed(0)} s, ${executions.length} executions, ${lost} notifications lost, ${recovered} recovered by reconciliation, ${doubledNotifications} duplicates suppressed\n`,
+					`e2e webhook run (n8n ${target.n8nVersion}): ${EVENTS} messages in ${seconds.toFixed(0)} s, ${executions.length} executions, ${lost} notifications lost, ${recovered} recovered by reconciliation, ${doubledNotifications} duplicates suppressed\n`,
 				);
 				expect({
 					statuses: [...new Set(executions.map((e) => e.status))],
 					doubled: [...counts].filter(([, n]) => n > 1),
 					missing: expected.filter((id) => !counts.has(id)),
 					files: written(),
-				}).toEqual({ statuses: ['success'], doubled: [], missing: [], files: 500 });
+				}).toEqual({ statuses: ['success'], doubled: [], missing: [], files: EVENTS });
 				expect(recovered).toBeGreaterThanOrEqual(lost);
-				expect(lost).toBeGreaterThan(50);
+				expect(lost).toBeGreaterThan(EVENTS * 0.1);
 				expect(readFileSync(join(received, 'po-7.x12'), 'utf8')).toBe('ISA*7~');
 				await admin('DELETE', 'webhooks');
 			},

@@ -16,6 +16,12 @@ export type LedgerEvent = 'received' | 'sent' | 'failed';
 export const MAX_ENTRIES = 5000;
 /** Claims older than this are forgotten (reconciliation looks back minutes, not days). */
 export const RETENTION_MS = 24 * 60 * 60 * 1000;
+/**
+ * What goes into static data: the claims of the last half hour, at most 1,000. Enough for a restart
+ * (reconciliation looks back minutes), and small, since a webhook call saves it every time.
+ */
+export const SAVED_MS = 30 * 60 * 1000;
+export const MAX_SAVED = 1000;
 const STATIC_KEY = 'mftGatewayEvents';
 
 /** `<abc@host>` and `abc@host` are the same message. */
@@ -63,6 +69,13 @@ export class EventLedger {
 		return [...this.claims.entries()].sort((a, b) => a[1] - b[1]).slice(-MAX_ENTRIES);
 	}
 
+	/** The recent claims, for static data. */
+	recent(now = Date.now()): Array<[string, number]> {
+		return this.toJSON()
+			.filter(([, at]) => at >= now - SAVED_MS)
+			.slice(-MAX_SAVED);
+	}
+
 	private prune(now: number): void {
 		if (this.claims.size <= MAX_ENTRIES && !this.oldestBefore(now - RETENTION_MS)) return;
 		const kept = this.toJSON().filter(([, at]) => at >= now - RETENTION_MS);
@@ -92,9 +105,9 @@ export function ledgerFor(workflowId: string, global: IDataObject): EventLedger 
 	return ledger;
 }
 
-/** Copies the ledger into the static data that n8n saves after this call (both nodes write all of it). */
+/** Copies the recent claims into the static data n8n saves after this call (both nodes write them all). */
 export function saveLedger(ledger: EventLedger, global: IDataObject): void {
-	global[STATIC_KEY] = ledger.toJSON() as unknown as IDataObject[];
+	global[STATIC_KEY] = ledger.recent() as unknown as IDataObject[];
 }
 
 /** What a process restart does to the in-memory side (used by tests of the restart path). */
