@@ -119,9 +119,9 @@ export function n8nSuite(target: N8nTarget): void {
 		if (home) rmSync(home, { recursive: true, force: true });
 	});
 
-	(target === LATEST ? test : test.skip)(
-		"the package type-checks against this n8n's own n8n-workflow",
-		() => {
+	// Only for the latest: 2.8.4's n8n-workflow is the devDependency `npm run typecheck` uses.
+	if (target === LATEST)
+		test("the package type-checks against this n8n's own n8n-workflow", () => {
 			const tsc = spawnSync(
 				process.execPath,
 				[require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.latest.json'],
@@ -129,9 +129,7 @@ export function n8nSuite(target: N8nTarget): void {
 			);
 			expect(`${tsc.stdout}${tsc.stderr}`).toBe('');
 			expect(tsc.status).toBe(0);
-		},
-		120_000,
-	);
+		}, 120_000);
 
 	test('n8n export:nodes lists the node, the trigger and their credential type', async () => {
 		const out = join(home, 'nodes.json');
