@@ -8,13 +8,12 @@ import {
 	mkdirSync,
 	readdirSync,
 	readFileSync,
-	writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { N8nInstance } from './instance';
-import { STABLE } from './targets';
+import { n8nBin, STABLE } from './targets';
 
 /**
  * n8n in queue mode on one machine, as ../shared/reference/n8n-queue-mode.md tested it: Redis and
@@ -53,11 +52,24 @@ function waitUntil(what: string, check: () => boolean, seconds: number): Promise
 	})();
 }
 
+/** A child process whose output goes to a log file (appended). */
+function spawnLogged(
+	command: string,
+	args: string[],
+	logFile: string,
+	options: { env?: NodeJS.ProcessEnv; cwd?: string; detached?: boolean } = {},
+): ChildProcess {
+	const log = createWriteStream(logFile, { flags: 'a' });
+	const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+	child.stdout!.pipe(log);
+	child.stderr!.pipe(log);
+	return child;
+}
+
 export class QueueStack {
 	readonly main: N8nInstance;
 	readonly workers: Array<{ home: string; process?: ChildProcess; log: string; broker: number }>;
 	private redis?: ChildProcess;
-	private postgres?: ChildProcess;
 
 	constructor(
 		readonly dir: string,
@@ -96,8 +108,7 @@ export class QueueStack {
 
 	async startDatabases(): Promise<void> {
 		mkdirSync(join(this.dir, 'redis'), { recursive: true });
-		const redisLog = createWriteStream(join(this.dir, 'redis.log'));
-		this.redis = spawn(
+		this.redis = spawnLogged(
 			'redis-server',
 			[
 				'--port',
@@ -113,10 +124,8 @@ export class QueueStack {
 				'--daemonize',
 				'no',
 			],
-			{ stdio: ['ignore', 'pipe', 'pipe'] },
+			join(this.dir, 'redis.log'),
 		);
-		this.redis.stdout!.pipe(redisLog);
-		this.redis.stderr!.pipe(redisLog);
 		await waitUntil(
 			'Redis',
 			() =>
@@ -149,8 +158,8 @@ export class QueueStack {
 			'--locale=C.UTF-8',
 		]);
 		if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
-		const pgLog = createWriteStream(join(this.dir, 'postgres.log'));
-		this.postgres = spawn(
+		// Stopped through its pid file (the child here is runuser).
+		spawnLogged(
 			'runuser',
 			[
 				'-u',
@@ -166,10 +175,8 @@ export class QueueStack {
 				'-h',
 				'127.0.0.1',
 			],
-			{ stdio: ['ignore', 'pipe', 'pipe'] },
+			join(this.dir, 'postgres.log'),
 		);
-		this.postgres.stdout!.pipe(pgLog);
-		this.postgres.stderr!.pipe(pgLog);
 		await waitUntil(
 			'PostgreSQL',
 			() =>
@@ -248,8 +255,6 @@ export class QueueStack {
 	async startWorker(index: number): Promise<void> {
 		const worker = this.workers[index];
 		mkdirSync(worker.home, { recursive: true });
-		if (!existsSync(worker.log)) writeFileSync(worker.log, '');
-		const log = createWriteStream(worker.log, { flags: 'a' });
 		const health = worker.broker + 10;
 		const env = {
 			...this.main.env(worker.broker),
@@ -258,18 +263,12 @@ export class QueueStack {
 			QUEUE_HEALTH_CHECK_PORT: String(health),
 			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
 		};
-		worker.process = spawn(
+		worker.process = spawnLogged(
 			STABLE.nodeBin,
-			[join(STABLE.runtimeDir, 'node_modules', 'n8n', 'bin', 'n8n'), 'worker', '--concurrency=10'],
-			{
-				cwd: STABLE.runtimeDir,
-				env,
-				detached: true,
-				stdio: ['ignore', 'pipe', 'pipe'],
-			},
+			[n8nBin(STABLE), 'worker', '--concurrency=10'],
+			worker.log,
+			{ cwd: STABLE.runtimeDir, env, detached: true },
 		);
-		worker.process.stdout!.pipe(log);
-		worker.process.stderr!.pipe(log);
 		const deadline = Date.now() + 120_000;
 		for (;;) {
 			if (worker.process.exitCode !== null)
