@@ -140,6 +140,16 @@ const admin = async (method: string, path: string, body?: unknown) => {
 	return json;
 };
 
+/** Partner messages arriving in the inbox (one small X12 file each). */
+const inbound = (subject: string, count = 1) =>
+	env.running.sandbox.deliverInbound({
+		station: SEED.station,
+		partner: 'PARTNER_OK',
+		subject,
+		count,
+		files: [{ name: 'in.edi', contentType: 'application/edi-x12', content: Buffer.from('ISA~') }],
+	});
+
 const webhookUrl = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
 
 function counts(delivered: Delivery[]): Map<string, number> {
@@ -157,14 +167,8 @@ test('500 events, 20 % of notifications lost, 5 % doubled, out of order, one res
 	await client.login('apiToken');
 	const expected = new Set<string>();
 	for (let burst = 0; burst < 10; burst++) {
-		const inbound = await env.running.sandbox.deliverInbound({
-			station: SEED.station,
-			partner: 'PARTNER_OK',
-			subject: `burst ${burst}`,
-			count: 30,
-			files: [{ name: 'in.edi', contentType: 'application/edi-x12', content: Buffer.from('ISA~') }],
-		});
-		inbound.forEach((id) => expected.add(`received:${id}`));
+		const arrived = await inbound(`burst ${burst}`, 30);
+		arrived.forEach((id) => expected.add(`received:${id}`));
 		for (let i = 0; i < 20; i++) {
 			const partner = i % 4 === 0 ? 'PARTNER_REJECTS' : 'PARTNER_OK';
 			const id = (await client.submit(partner)).json.messageIdentifier as string;
@@ -214,13 +218,7 @@ test('500 events, 20 % of notifications lost, 5 % doubled, out of order, one res
 test('a notification and the reconciling poll meeting on the same event: one of them emits it', async () => {
 	const w = current;
 	await w.pollAll(0);
-	const [id] = await env.running.sandbox.deliverInbound({
-		station: SEED.station,
-		partner: 'PARTNER_OK',
-		subject: 'race',
-		count: 1,
-		files: [{ name: 'in.edi', contentType: 'application/edi-x12', content: Buffer.from('ISA~') }],
-	});
+	const [id] = await inbound('race');
 	const body = {
 		messageIdentifier: id,
 		stationIdentifier: SEED.station,
@@ -235,13 +233,7 @@ test('a notification and the reconciling poll meeting on the same event: one of 
 test('a webhook that is late but inside the grace wins; the poller does not emit it', async () => {
 	const w = current;
 	await w.pollAll(30);
-	const [id] = await env.running.sandbox.deliverInbound({
-		station: SEED.station,
-		partner: 'PARTNER_OK',
-		subject: 'late',
-		count: 1,
-		files: [{ name: 'in.edi', contentType: 'application/edi-x12', content: Buffer.from('ISA~') }],
-	});
+	const [id] = await inbound('late');
 	await w.pollAll(30);
 	expect(w.delivered).toEqual([]);
 	await w.notification({
