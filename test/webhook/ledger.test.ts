@@ -4,7 +4,7 @@ import {
 	MAX_ENTRIES,
 	MAX_SAVED,
 	SAVED_MS,
-} from '../../nodes/MftGateway/helpers/eventLedger';
+} from '../../nodes/shared/eventLedger';
 
 test('a claim is atomic and once: the second claim of the same event fails; brackets do not matter', () => {
 	const ledger = new EventLedger();

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { forgetLedger } from '../../nodes/MftGateway/helpers/eventLedger';
+import { forgetLedger } from '../../nodes/shared/eventLedger';
 import { SandboxClient } from '../harness/client';
 import { TRIGGER_NODE_TYPE, useFilesystemBinaryData } from '../harness/n8n';
 import { runPoll, runWebhook } from '../harness/run';

@@ -6,7 +6,7 @@ import {
 	type LedgerEvent,
 	ledgerFor,
 	saveLedger,
-} from '../../MftGateway/helpers/eventLedger';
+} from '../../shared/eventLedger';
 import type { Side } from '../../MftGateway/transport/ids';
 import { timestampOf } from '../../MftGateway/transport/messages';
 import { readMessages, type Candidate } from './scan';

@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { downloadAttachments } from '../../MftGateway/helpers/attachments';
-import { eventKey, ledgerFor, saveLedger } from '../../MftGateway/helpers/eventLedger';
+import { eventKey, ledgerFor, saveLedger } from '../../shared/eventLedger';
 import { simplifyMessage } from '../../MftGateway/helpers/simplify';
 import { readMessage } from '../../MftGateway/transport/messages';
 import { type GatewayEvent, eventSummary, parseEvent, type WebhookEvent } from './payload';

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { LedgerEvent } from '../../MftGateway/helpers/eventLedger';
+import type { LedgerEvent } from '../../shared/eventLedger';
 import { firstControlCharacter } from '../../MftGateway/transport/ids';
 
 /** The event types MFT Gateway posts (reference §6), and the names the nodes of this package use. */
