@@ -102,7 +102,7 @@ export class MftGatewayWebhookTrigger implements INodeType {
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether to download the message's files through the API into binary fields (names and MIME types set)",
+					"Whether to download the message's files through the API into binary fields (names and MIME types set). A received message's files are waited for a few seconds when they are not in storage yet; if they still are not, the event is left to an MFT Gateway Trigger with Reconcile Webhook Events. A file that is gone is named in downloadError.",
 			},
 			{
 				displayName: 'Options',
@@ -122,7 +122,7 @@ export class MftGatewayWebhookTrigger implements INodeType {
 						displayName: 'Partner',
 						name: 'partner',
 						description:
-							'Only events with this trading partner; others are answered 200 and ignored',
+							'Only events with this trading partner (looked up through the API when the notification does not name it); others are answered 200 and ignored',
 					}),
 					locatorField('station', {
 						displayName: 'Station',

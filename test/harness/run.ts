@@ -25,6 +25,7 @@ import {
 	binaryDataService,
 	nodeTypes,
 	type TestCredentialsHelper,
+	TRIGGER_NODE_TYPE,
 } from './n8n';
 
 export const CREDENTIAL_ID = 'cred-1';
@@ -271,6 +272,8 @@ export interface WebhookCallOptions {
 	/** The workflow's static data as the database holds it now; n8n loads it afresh for every call. */
 	staticData?: IDataObject;
 	workflowId?: string;
+	/** Other MFT Gateway Triggers of the same workflow (name, parameters), e.g. a reconciling poller. */
+	otherTriggers?: Array<{ name: string; parameters: INodeParameters }>;
 }
 
 export interface WebhookCallResult {
@@ -295,10 +298,20 @@ export async function runWebhook(options: WebhookCallOptions): Promise<WebhookCa
 		{ webhookId: 'b3c1f0b6-6a49-4f5e-9d6f-1a2b3c4d5e6f' },
 	);
 	const staticData = JSON.parse(JSON.stringify(options.staticData ?? {})) as IDataObject;
+	// The other triggers feed the same next node as the webhook, as the README tells users to wire them.
+	const others = (options.otherTriggers ?? []).map((t) =>
+		makeNode(t.parameters, TRIGGER_NODE_TYPE, CREDENTIAL_ID, false, t.name, { typeVersion: 2 }),
+	);
+	const next = makeNode({}, ACTION_NODE_TYPE, CREDENTIAL_ID, false, 'Next');
+	const connections: IConnections = {};
+	for (const from of [node, ...others])
+		connections[from.name] = {
+			main: [[{ node: next.name, type: NodeConnectionTypes.Main, index: 0 }]],
+		};
 	const workflow = new Workflow({
 		id: options.workflowId ?? 'wf-webhook',
-		nodes: [node],
-		connections: {},
+		nodes: [node, ...others, next],
+		connections,
 		nodeTypes,
 		active: true,
 		settings: {},

@@ -1,23 +1,25 @@
-import type { IBinaryData } from 'n8n-workflow';
+import type { IBinaryData, IBinaryKeyData } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { downloadPresigned } from '../transport/download';
+import { asNodeError } from '../transport/errors';
 import { messagePath, type Side } from '../transport/ids';
-import { apiRequest, type MftContext, type RunContext } from '../transport/request';
+import { apiRequestFull, type MftContext, type RunContext } from '../transport/request';
 
 export interface AttachmentLink {
 	name: string;
 	url: string;
 }
 
-/** The pre-signed URLs of a message's files; `missingOk` answers [] where the API says none (404). */
-export async function listAttachments(
+/** The pre-signed URLs of a message's files; null where the API lists none (404), when `missingOk`. */
+async function attachmentLinks(
 	this: MftContext,
 	side: Side,
 	id: string,
-	itemIndex?: number,
-	missingOk = false,
-): Promise<AttachmentLink[]> {
-	const answer = await apiRequest.call(this, {
+	itemIndex: number | undefined,
+	missingOk: boolean,
+): Promise<AttachmentLink[] | null> {
+	const answer = await apiRequestFull.call(this, {
 		notFoundOk: missingOk,
 		method: 'GET',
 		path: messagePath(side, id, '/attachments'),
@@ -26,31 +28,95 @@ export async function listAttachments(
 		notFoundHint: `No attachments for this ID in the ${side}: check the ID and Box, or the files were removed (after 70 days, or on a successful MDN when the partner is set to).`,
 		itemIndex,
 	});
-	return ((answer.attachments as AttachmentLink[]) ?? []).filter(
+	if (answer.statusCode === 404) return null;
+	return ((answer.body.attachments as AttachmentLink[]) ?? []).filter(
 		(a) => a && typeof a.url === 'string',
 	);
 }
 
-/** Downloads every file of a message into binary data, in order; an expired URL is renewed through the API. */
+/** The pre-signed URLs of a message's files. */
+export async function listAttachments(
+	this: MftContext,
+	side: Side,
+	id: string,
+	itemIndex?: number,
+): Promise<AttachmentLink[]> {
+	return (await attachmentLinks.call(this, side, id, itemIndex, false)) ?? [];
+}
+
+/** A file the storage no longer has (or not yet): 404 from the pre-signed URL. */
+const isGone = (error: unknown) => error instanceof NodeApiError && error.httpCode === '404';
+
+/**
+ * Downloads the listed files into binary data, in order; an expired URL is renewed through the API.
+ * With `skipGone`, a file the storage answers 404 for is left out and named in `gone` instead of failing.
+ */
+async function downloadLinks(
+	this: RunContext,
+	side: Side,
+	id: string,
+	links: AttachmentLink[],
+	itemIndex: number | undefined,
+	skipGone: boolean,
+): Promise<{ files: Array<{ name: string; binary: IBinaryData }>; gone: string[] }> {
+	const files = [];
+	const gone: string[] = [];
+	for (const [index, link] of links.entries()) {
+		try {
+			const binary = await downloadPresigned.call(this, {
+				url: link.url,
+				fileName: link.name,
+				action: `Download attachment "${link.name}" of message ${id}`,
+				itemIndex,
+				renewUrl: async () =>
+					(await listAttachments.call(this, side, id, itemIndex))[index]?.url ?? link.url,
+			});
+			files.push({ name: link.name, binary });
+		} catch (error) {
+			if (!skipGone || !isGone(error)) throw asNodeError(this.getNode(), error, itemIndex);
+			gone.push(link.name);
+		}
+	}
+	return { files, gone };
+}
+
+/** Downloads every file of a message into binary data, in order (the action node: any failure fails). */
 export async function downloadAttachments(
 	this: RunContext,
 	side: Side,
 	id: string,
 	itemIndex?: number,
-	missingOk = false,
 ): Promise<Array<{ name: string; binary: IBinaryData }>> {
-	const links = await listAttachments.call(this, side, id, itemIndex, missingOk);
-	const files = [];
-	for (const [index, link] of links.entries()) {
-		const binary = await downloadPresigned.call(this, {
-			url: link.url,
-			fileName: link.name,
-			action: `Download attachment "${link.name}" of message ${id}`,
-			itemIndex,
-			renewUrl: async () =>
-				(await listAttachments.call(this, side, id, itemIndex))[index]?.url ?? link.url,
-		});
-		files.push({ name: link.name, binary });
-	}
-	return files;
+	const links = await listAttachments.call(this, side, id, itemIndex);
+	return (await downloadLinks.call(this, side, id, links, itemIndex, false)).files;
+}
+
+/** A message's files as the triggers put them on an item, and what could not be had. */
+export interface ItemFiles {
+	/** `<prefix>0`, `<prefix>1`, … for the files downloaded, in the API's order. */
+	binary: IBinaryKeyData;
+	/** Why files are missing (the API lists none, or the storage has some no more); undefined when none is. */
+	downloadError?: string;
+}
+
+/**
+ * The triggers' Download Attachments. A file that is gone (404 from the API or the storage) does not fail
+ * the item: one vanished file must not block every later message. Other failures (429, 5xx, timeouts
+ * after the retries) are thrown, so the event is tried again.
+ */
+export async function attachmentsAsBinary(
+	this: RunContext,
+	side: Side,
+	id: string,
+	prefix: string,
+): Promise<ItemFiles> {
+	const links = await attachmentLinks.call(this, side, id, undefined, true);
+	if (!links)
+		return { binary: {}, downloadError: `MFT Gateway lists no files of message ${id} (404)` };
+	const { files, gone } = await downloadLinks.call(this, side, id, links, undefined, true);
+	const binary: IBinaryKeyData = {};
+	files.forEach((file, index) => (binary[`${prefix}${index}`] = file.binary));
+	if (!gone.length) return { binary };
+	const names = gone.map((name) => `"${name}"`).join(', ');
+	return { binary, downloadError: `Not in the file storage (404): ${names} of message ${id}` };
 }

@@ -1,6 +1,6 @@
-import type { IBinaryKeyData, IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { downloadAttachments } from '../../MftGateway/helpers/attachments';
+import { attachmentsAsBinary } from '../../MftGateway/helpers/attachments';
 import { messageIdOf } from '../../MftGateway/helpers/output';
 import { messageOutput } from '../../MftGateway/helpers/simplify';
 import type { Side } from '../../MftGateway/transport/ids';
@@ -32,8 +32,13 @@ export async function messageItem(
 			}
 		: { ...messageOutput(message, options.typeVersion, options.simplify), event: options.event };
 	if (!options.downloadAttachments) return { json };
-	const files = await downloadAttachments.call(this, side, id, undefined, true);
-	const binary: IBinaryKeyData = {};
-	files.forEach((file, index) => (binary[`${options.binaryPrefix}${index}`] = file.binary));
-	return files.length ? { json, binary } : { json };
+	// A file that is gone is reported on the item: failing the poll would block every later message.
+	const { binary, downloadError } = await attachmentsAsBinary.call(
+		this,
+		side,
+		id,
+		options.binaryPrefix,
+	);
+	if (downloadError) json.downloadError = downloadError;
+	return Object.keys(binary).length ? { json, binary } : { json };
 }
