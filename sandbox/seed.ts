@@ -1,4 +1,6 @@
+import { makeCertificate, type KeyAndCertificate } from './as2/certificate';
 import type { PartnerBehaviour, SandboxState, StoredCertificate } from './model';
+import { SEED_KEYS } from './seedKeys';
 import { TokenSigner } from './tokens';
 
 /** The login and ids a fresh sandbox starts with; printed by `npm run sandbox` and used by the examples. */
@@ -21,6 +23,51 @@ export const SEED = {
 };
 
 const YEAR = 365 * 24 * 3600 * 1000;
+const SEED_TIME = Date.UTC(2026, 0, 1);
+
+/** The alias of the signing certificate of a seeded station or partner. */
+function certificateAliasOf(as2Identifier: string): string {
+	return as2Identifier === SEED.station
+		? 'mystation-signing'
+		: `${as2Identifier.toLowerCase()}-cert`;
+}
+
+function serialOf(alias: string): Buffer {
+	return Buffer.from(alias).subarray(0, 16);
+}
+
+const identities = new Map<string, { keyPem: string; certPem: string }>();
+
+/**
+ * The key and certificate a station or simulated partner signs its MDNs with. The seeded ones are kept in
+ * seedKeys.ts (made once with {@link seededIdentity}): their certificates are the ones the account lists
+ * (same serial, subject, validity), so a node can match the signer against the account. Anyone else gets a
+ * key pair made on first use in the process, which no account certificate matches.
+ */
+export function signingIdentity(as2Identifier: string): { keyPem: string; certPem: string } {
+	let identity = SEED_KEYS[as2Identifier] ?? identities.get(as2Identifier);
+	if (!identity) {
+		identity = makeCertificate({
+			commonName: as2Identifier,
+			organization: 'Sandbox',
+			country: 'US',
+		});
+		identities.set(as2Identifier, identity);
+	}
+	return identity;
+}
+
+/** A new key and the certificate the seed's metadata describes for a seeded station or partner. */
+export function seededIdentity(as2Identifier: string): KeyAndCertificate {
+	return makeCertificate({
+		commonName: as2Identifier,
+		organization: 'Sandbox',
+		country: 'US',
+		serialNumber: serialOf(certificateAliasOf(as2Identifier)),
+		notBefore: new Date(SEED_TIME),
+		notAfter: new Date(SEED_TIME + 5 * YEAR),
+	});
+}
 
 function certificate(
 	alias: string,
@@ -29,11 +76,10 @@ function certificate(
 	belongsTo: string[],
 	issued: number,
 ): StoredCertificate {
-	const hex = Buffer.from(alias).toString('hex').slice(0, 32);
 	return {
 		alias,
 		type,
-		serialNumberHex: hex,
+		serialNumberHex: serialOf(alias).toString('hex'),
 		subjectCommonName: cn,
 		subjectDistinguishName: `CN=${cn}, O=Sandbox, C=US`,
 		issuerCommonName: type === 'HTTPS' ? 'Sandbox Root CA 1' : cn,
@@ -45,16 +91,16 @@ function certificate(
 	};
 }
 
-export function seedState(now = Date.UTC(2026, 0, 1)): SandboxState {
+export function seedState(now = SEED_TIME): SandboxState {
 	let n = 555119144483000;
 	const certificates: StoredCertificate[] = [
-		certificate('mystation-signing', 'STATION', SEED.station, [SEED.station], now),
+		certificate(certificateAliasOf(SEED.station), 'STATION', SEED.station, [SEED.station], now),
 		certificate('sandbox-https-root', 'HTTPS', 'Sandbox Root CA 1', [], now),
 	];
 	const partners = Object.entries(SEED.partners).map(([as2Identifier, behaviour]) => {
 		certificates.push(
 			certificate(
-				`${as2Identifier.toLowerCase()}-cert`,
+				certificateAliasOf(as2Identifier),
 				'PARTNER',
 				as2Identifier,
 				[as2Identifier],
@@ -102,7 +148,7 @@ export function seedState(now = Date.UTC(2026, 0, 1)): SandboxState {
 				name: 'My Station',
 				as2Identifier: SEED.station,
 				email: 'as2@sandbox.mftgateway.test',
-				certificateAlias: 'mystation-signing',
+				certificateAlias: certificateAliasOf(SEED.station),
 				receivedMessageNotifications: false,
 				failedMessageNotifications: true,
 				largePayloadSupport: false,

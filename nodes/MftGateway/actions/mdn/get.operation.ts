@@ -6,11 +6,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { parseMdn } from '../../helpers/mdnParser';
+import { readMdn, type ReadMdn } from '../../as2/mdn';
 import { downloadPresigned } from '../../transport/download';
 import { messagePath, normaliseMessageId, type Side } from '../../transport/ids';
 import { apiRequest } from '../../transport/request';
 import { boxField, item, messageIdField, show } from '../common';
+import { verifyFields, verifyForMessage } from './verify';
 
 const op = ['get'];
 
@@ -30,6 +31,7 @@ export const description: INodeProperties[] = [
 		hint: 'The raw MDN (MIME) is also returned as a binary file in this field',
 		displayOptions: show('mdn', op),
 	},
+	...verifyFields,
 ];
 
 async function mdnUrl(this: IExecuteFunctions, box: Side, id: string, i: number): Promise<string> {
@@ -70,9 +72,9 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const raw = binary.id
 		? await this.helpers.binaryToBuffer(await this.helpers.getBinaryStream(binary.id))
 		: Buffer.from(binary.data, 'base64');
-	let parsed: IDataObject;
+	let read: ReadMdn;
 	try {
-		parsed = parseMdn(raw.toString('utf8'));
+		read = readMdn(raw);
 	} catch (error) {
 		throw new NodeOperationError(
 			this.getNode(),
@@ -80,10 +82,13 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 			{
 				itemIndex: i,
 				description:
-					'The raw MDN is not an RFC 8098 report. Download it with the Attachment-style URL and inspect it.',
+					'What MFT Gateway stored for this message is not an RFC 8098 MDN (an error page, or cut off). The MFT Gateway web app shows the MDN it received.',
 			},
 		);
 	}
+	const parsed: IDataObject = read.report;
+	if (this.getNodeParameter('verifySignature', i, false) as boolean)
+		Object.assign(parsed, await verifyForMessage.call(this, read, box, id, i));
 	// The pre-signed URL is not output: it is a 10-minute bearer link, and the raw MDN is in the binary field.
 	return [item({ messageIdentifier: id, box, ...parsed }, i, { [property]: binary })];
 }
