@@ -64,6 +64,7 @@ async function main(): Promise<void> {
 						box: 'outbox',
 						messageId: '={{ $json.messageIdentifier }}',
 						binaryPropertyName: 'mdn',
+						verifySignature: true,
 					},
 				},
 			],
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
 			`   message ${sent.messageIdentifier}: ${sent.deliveryStatus} (${(sent.mdn as IDataObject).status})`,
 		);
 		say(
-			`   MDN: ${(mdn.disposition as IDataObject).raw}; MIC ${(mdn.receivedContentMic as IDataObject).digest} (${sent.micMatches ? 'matches' : 'DOES NOT match'} what was sent)\n`,
+			`   MDN: ${(mdn.disposition as IDataObject).raw}; MIC ${(mdn.receivedContentMic as IDataObject).digest} (${mdn.micMatches ? 'matches' : 'DOES NOT match'} what was sent); signature ${mdn.signatureValid ? 'valid' : `NOT valid (${String(mdn.signatureError ?? mdn.verifyNote)})`}\n`,
 		);
 
 		say('2. A partner sends two files; list unread inbox messages and download their attachments');
