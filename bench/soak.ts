@@ -6,6 +6,8 @@
  * doubled, files are byte-identical and no secret shows in any error text. Also:
  * - sends with Wait for Delivery and Retry On Fail, to partners that accept, reject, fail twice or send no
  *   MDN: never a second submit, and the reported outcome is the real one (issue 10, item 1);
+ * - multi-item sends with Retry On Fail, one item in ten to an unknown partner (422 on every try): the
+ *   items before it are submitted once, and the failed execution's error names them (issue 18, item 1);
  * - executions of one credential run two at a time, so token expiries meet parallel requests: renewals
  *   stay at about one per expiry (item 3);
  * - Sent and Failed triggers with a small Max Messages per Poll (5; 25 in the 1,000-message run) while messages fail late (item 9);
@@ -14,7 +16,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { SEED, startSandbox } from '../sandbox';
 import type { Sandbox } from '../sandbox/sandbox';
@@ -41,6 +43,12 @@ export interface SoakReport {
 	/** Outcomes (sent/failed/incomplete) that differ from where the message really is. */
 	waitedWrongOutcome: number;
 	waitedOutcomes: Record<string, number>;
+	/** Multi-item sends with Retry On Fail (issue 18, item 1): items, executions that failed, doubled, lost. */
+	multiItems: number;
+	multiFailedExecutions: number;
+	multiDoubled: number;
+	/** Stored, but neither in the output nor named in the failed execution's error. */
+	multiLost: number;
 	/** Outbound events through triggers with Max Messages per Poll = 5 (item 9). */
 	sentEvents: EventTally;
 	failedEvents: EventTally;
@@ -76,6 +84,18 @@ const SEND_PARTNERS = [
 	'PARTNER_OK',
 ];
 const WAIT_PARTNERS = ['PARTNER_OK', 'PARTNER_REJECTS', 'PARTNER_FLAKY', 'PARTNER_NO_MDN'];
+
+/** Send parameters for items `{ n, partner }`: the text and subject carry the tag and n. */
+const perItemSend = (tag: string): INodeParameters => ({
+	resource: 'message',
+	operation: 'send',
+	station: SEED.station,
+	partner: '={{ $json.partner }}',
+	payload: 'text',
+	text: `={{ "${tag.toUpperCase()}-" + $json.n }}`,
+	fileName: `${tag}.edi`,
+	options: { subject: `={{ "${tag}-" + $json.n }}` },
+});
 
 function tally(expected: Iterable<string>, emitted: string[]): EventTally {
 	const counts = new Map<string, number>();
@@ -207,6 +227,10 @@ export async function runSoak(options: {
 		waitedDoubled: 0,
 		waitedWrongOutcome: 0,
 		waitedOutcomes: {},
+		multiItems: 0,
+		multiFailedExecutions: 0,
+		multiDoubled: 0,
+		multiLost: 0,
 		sentEvents: tally([], []),
 		failedEvents: tally([], []),
 		inbound: options.inbound,
@@ -275,16 +299,7 @@ export async function runSoak(options: {
 				items: batch.map((n) => ({
 					json: { n, partner: SEND_PARTNERS[n % SEND_PARTNERS.length] },
 				})),
-				parameters: {
-					resource: 'message',
-					operation: 'send',
-					station: SEED.station,
-					partner: '={{ $json.partner }}',
-					payload: 'text',
-					text: '={{ "SOAK-" + $json.n }}',
-					fileName: 'soak.edi',
-					options: { subject: '={{ "soak-" + $json.n }}' },
-				},
+				parameters: perItemSend('soak'),
 			});
 			if (result.error) throw result.error;
 			result.items.forEach((item, index) => {
@@ -341,6 +356,34 @@ export async function runSoak(options: {
 					waited.set(n, json);
 				}),
 			);
+		}
+
+		// ---- multi-item sends with Retry On Fail: a later item's failure never resends an earlier one ----
+		const multiItems = Math.max(20, Math.round(options.sends / 5));
+		report.multiItems = multiItems;
+		say(`sending ${multiItems} items, 5 per execution, with Retry On Fail ...`);
+		const multiOutput = new Map<number, IDataObject>();
+		const multiErrors = new Map<number, string>();
+		const sendMulti = async (batch: number[]) => {
+			const result = await runNode({
+				credentials,
+				settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 1 },
+				items: batch.map((n) => ({
+					json: { n, partner: n % 10 === 7 ? 'NO_SUCH_PARTNER' : 'PARTNER_OK' },
+				})),
+				parameters: perItemSend('soakmulti'),
+			});
+			if (result.error) {
+				report.multiFailedExecutions++;
+				const text = `${result.error.message} ${result.error.description ?? ''}`;
+				errorTexts.push(text);
+				for (const n of batch) multiErrors.set(n, text);
+			}
+			result.items.forEach((item, index) => multiOutput.set(batch[index], item.json));
+		};
+		for (let start = 0; start < multiItems; start += 10) {
+			const numbers = Array.from({ length: Math.min(10, multiItems - start) }, (_, k) => start + k);
+			await Promise.all([sendMulti(numbers.slice(0, 5)), sendMulti(numbers.slice(5))]);
 		}
 
 		// ---- everything queued runs to its end; the outbound triggers catch up ----
@@ -430,7 +473,16 @@ export async function runSoak(options: {
 				report.waitedWrongOutcome++;
 			// `unknown`: the submit's answer was lost; it must not have been resent (copies ≤ 1, counted above).
 		}
-		const all = [...stored.values(), ...storedWaited.values()].flat();
+		const storedMulti = outboundBySubject(sandbox, 'soakmulti');
+		for (let n = 0; n < multiItems; n++) {
+			const copies = storedMulti.get(n) ?? [];
+			if (copies.length > 1) report.multiDoubled++;
+			const reported = multiOutput.get(n)?.messageIdentifier;
+			if (reported && !copies.some((c) => c.id === reported)) report.multiLost++;
+			if (!reported && copies.length === 1 && !multiErrors.get(n)?.includes(copies[0].id))
+				report.multiLost++;
+		}
+		const all = [...stored.values(), ...storedWaited.values(), ...storedMulti.values()].flat();
 		report.sentEvents = tally(
 			all.filter((m) => m.box === 'sent').map((m) => m.id),
 			sentTrigger.emitted,
@@ -466,8 +518,9 @@ export async function runSoak(options: {
 /** The verdict: nothing lost, nothing doubled, outcomes true, files identical, no secrets. */
 export function soakProblems(report: SoakReport): string[] {
 	const problems: string[] = [];
-	if (report.doubled || report.waitedDoubled) problems.push('a message was submitted twice');
-	if (report.silentlyDropped) problems.push('a send was lost without an error');
+	if (report.doubled || report.waitedDoubled || report.multiDoubled)
+		problems.push('a message was submitted twice');
+	if (report.silentlyDropped || report.multiLost) problems.push('a send was lost without an error');
 	if (report.waitedWrongOutcome) problems.push('Wait for Delivery reported a wrong outcome');
 	for (const [name, t] of Object.entries({
 		sentEvents: report.sentEvents,

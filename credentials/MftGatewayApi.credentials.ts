@@ -11,13 +11,14 @@ import type {
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { readFailure } from '../nodes/MftGateway/transport/failure';
+import { LOGIN_FAILED, readFailure } from '../nodes/MftGateway/transport/failure';
 import { withRetries } from '../nodes/MftGateway/transport/retryPolicy';
 import {
 	credentialSecrets,
 	describeLoginFailure,
 	normaliseBaseUrl,
 	readTokens,
+	TOKEN_CHECK,
 } from '../nodes/MftGateway/transport/session';
 
 /** One-way fingerprint of the login a stored token belongs to: changing any of these discards the token. */
@@ -31,6 +32,13 @@ function sessionOwner(credentials: ICredentialDataDecryptedObject): string {
 	];
 	return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 40);
 }
+
+/**
+ * A renewal gives up after this long, whatever the server does: a login answer that trickles in byte by
+ * byte never meets the socket's idle timeout, and every request of the credential waits for the renewal.
+ * Covers the login's own retries (at most 60 s of them).
+ */
+export const RENEWAL_POLICY = { deadlineMs: 90_000 };
 
 /** Renewals in flight, and the newest session per login, shared by every execution of this process. */
 const renewals = new Map<string, Promise<IDataObject>>();
@@ -50,6 +58,7 @@ async function renewSession(
 	this: IHttpRequestHelper,
 	credentials: ICredentialDataDecryptedObject,
 	owner: string,
+	deadline: AbortSignal,
 ): Promise<IDataObject> {
 	const baseURL = normaliseBaseUrl(credentials.baseUrl);
 	// A redirect is not followed: it would carry the password, token secret or token to another host.
@@ -62,20 +71,20 @@ async function renewSession(
 			json: true,
 			timeout: 30_000,
 			disableFollowRedirect: true,
+			abortSignal: deadline,
 		});
 	const ours = credentials.sessionOwner === owner;
 	const token = ours ? String(credentials.sessionToken ?? '') : '';
 	if (token && !expired(credentials)) {
 		try {
 			await this.helpers.httpRequest({
-				method: 'GET',
+				...TOKEN_CHECK,
 				baseURL,
-				url: '/message/outbox/queued',
-				qs: { service: 'as2', pageLength: 1 },
 				headers: { Authorization: token },
 				json: true,
 				timeout: 30_000,
 				disableFollowRedirect: true,
+				abortSignal: deadline,
 			});
 			return {
 				sessionToken: token,
@@ -254,13 +263,29 @@ export class MftGatewayApi implements ICredentialType {
 		const newest = newestSessions.get(owner);
 		if (newest && !expired(newest) && newest.sessionToken !== credentials.sessionToken)
 			return { ...newest };
-		const renewal = renewSession
-			.call(this, credentials, owner)
+		const deadline = AbortSignal.timeout(RENEWAL_POLICY.deadlineMs);
+		const givenUp = new Promise<never>((_, reject) =>
+			deadline.addEventListener(
+				'abort',
+				() =>
+					reject(
+						new Error(
+							`${LOGIN_FAILED}${new URL(normaliseBaseUrl(credentials.baseUrl)).host} did not finish the login within ${RENEWAL_POLICY.deadlineMs / 1000} s. Try again; if it persists, check the Base URL and any proxy in between.`,
+						),
+					),
+				{ once: true },
+			),
+		);
+		// Settled by the race; after a renewal that succeeds, the deadline still passes, unheard.
+		givenUp.catch(() => undefined);
+		const renewal = Promise.race([renewSession.call(this, credentials, owner, deadline), givenUp])
 			.then((session) => {
 				newestSessions.set(owner, session);
 				return session;
 			})
-			.finally(() => renewals.delete(owner));
+			.finally(() => {
+				if (renewals.get(owner) === renewal) renewals.delete(owner);
+			});
 		renewals.set(owner, renewal);
 		return { ...(await renewal) };
 	}
@@ -305,8 +330,8 @@ export class MftGatewayApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/message/outbox/queued',
-			qs: { service: 'as2', pageLength: 1 },
+			url: TOKEN_CHECK.url,
+			qs: TOKEN_CHECK.qs,
 		},
 	};
 }

@@ -7,16 +7,24 @@ export interface MultipartPart {
 	data: Buffer;
 }
 
-/** A header parameter; the RFC 5987 form (`filename*=UTF-8''…`) wins over the plain one, as RFC 6266 says. */
+/**
+ * A header parameter. A quoted `filename` is read as browsers write it (WHATWG HTML): UTF-8 bytes, with
+ * `"` CR LF as %22 %0D %0A, and a backslash is a character, not an escape. `filename*` is ignored, as
+ * RFC 7578 §4.2 says it must not be used in multipart/form-data (a name sent only there is lost).
+ */
 function headerParam(value: string, name: string): string | undefined {
-	const pattern = (star: string) =>
-		new RegExp(`(?:^|;)\\s*${name}${star}=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;]*))`, 'i');
-	const match = pattern('\\*').exec(value) ?? pattern('').exec(value);
+	if (name === 'filename') {
+		const browser = /(?:^|;)\s*filename="([^"]*)"/i.exec(value);
+		if (browser)
+			return browser[1].replace(/%(22|0D|0A)/gi, (_, hex: string) =>
+				String.fromCharCode(parseInt(hex, 16)),
+			);
+	}
+	const match = new RegExp(`(?:^|;)\\s*${name}=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;]*))`, 'i').exec(
+		value,
+	);
 	if (!match) return undefined;
-	const raw = match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2].trim();
-	// RFC 5987 ext-value (filename*=UTF-8''...)
-	const ext = /^UTF-8''(.*)$/i.exec(raw);
-	return ext ? decodeURIComponent(ext[1]) : raw;
+	return match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2].trim();
 }
 
 /** Parses a buffered multipart/form-data body (RFC 7578). Malformed input is a 400. */

@@ -5,11 +5,15 @@ import { listMessageIds, readMessage } from '../transport/messages';
 
 export type DeliveryState = 'queued' | 'sent' | 'failed' | 'incomplete';
 
-/** Where an outbound message stands, from its status text (the API documents no enumeration). */
+/**
+ * Where an outbound message stands, from its status text (the API documents no enumeration). Words that
+ * deny delivery ("Not Delivered", "Undelivered", "Unsent", "Not Sent") are never read as sent.
+ */
 export function deliveryStateOf(message: IDataObject): DeliveryState {
 	const status = String(message.msgStatus ?? '').toLowerCase();
-	if (status.includes('fail')) return 'failed';
+	if (status.includes('fail') || /\b(not\s+delivered|undelivered)\b/.test(status)) return 'failed';
 	if (status.includes('incomplete')) return 'incomplete';
+	if (/\b(unsent|not\s+sent)\b/.test(status)) return 'queued';
 	if (
 		status.includes('sent') ||
 		status.includes('deliver') ||
@@ -17,6 +21,29 @@ export function deliveryStateOf(message: IDataObject): DeliveryState {
 	)
 		return 'sent';
 	return 'queued';
+}
+
+/**
+ * A negative disposition in the partner's MDN (RFC 4130 §7.4.3: `processed/error: …` or `failed/…`): the
+ * partner got the message but could not process it. Undefined when the MDN is positive or missing.
+ */
+export function negativeDisposition(message: IDataObject): string | undefined {
+	const disposition = String((message.mdnMessage as IDataObject | undefined)?.disposition ?? '');
+	return /;\s*(failed\b|processed\s*\/\s*error\b)/i.test(disposition) ? disposition : undefined;
+}
+
+/** The Send operation's view: a Sent message whose MDN reports an error is failed, not sent. */
+export function sendStateOf(message: IDataObject): DeliveryState {
+	const state = deliveryStateOf(message);
+	return state === 'sent' && negativeDisposition(message) ? 'failed' : state;
+}
+
+/** Why a failed message failed: the API's reason, else the partner's negative MDN. */
+export function failureReasonOf(message: IDataObject | undefined): string {
+	const reason = message?.failureReason;
+	if (typeof reason === 'string' && reason) return reason;
+	const disposition = message && negativeDisposition(message);
+	return disposition ? `The partner's MDN reports an error: ${disposition}` : 'no reason given';
 }
 
 export function mdnSummary(message: IDataObject): IDataObject | null {
@@ -63,7 +90,7 @@ async function checkOnce(
 			action: `Check delivery of message ${id}`,
 			itemIndex,
 		});
-		return message ? { state: deliveryStateOf(message), message } : {};
+		return message ? { state: sendStateOf(message), message } : {};
 	}
 	const path = turn === 'failed' ? '/message/outbox/failed' : '/message/outbox/incomplete';
 	const found = await listMessageIds.call(this, {
@@ -109,7 +136,7 @@ export async function waitForDelivery(
 		}
 		if (Date.now() + interval > deadline)
 			return {
-				state: last ? deliveryStateOf(last) : 'queued',
+				state: last ? sendStateOf(last) : 'queued',
 				message: last,
 				timedOut: true,
 				checkError,

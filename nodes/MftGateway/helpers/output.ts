@@ -25,6 +25,11 @@ export function withIsoTimestamps(source: IDataObject): IDataObject {
 	return result;
 }
 
+/** A text field as output: trimmed, or null when it is missing, not a string, or blank. */
+export function textOrNull(value: unknown): string | null {
+	return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
 /** The message id from any response shape (post-2024 `identifier`/`messageIdentifier` or legacy names). */
 export function messageIdOf(body: IDataObject): string | undefined {
 	const id = body.messageIdentifier ?? body.identifier ?? body.as2MessageId ?? body.as2messageId;

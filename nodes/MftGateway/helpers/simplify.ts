@@ -1,13 +1,11 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { withIsoTimestamps } from './output';
+import { textOrNull as text, withIsoTimestamps } from './output';
 
 const iso = (value: unknown): string | null =>
 	typeof value === 'number' && Number.isFinite(value) && value > 0
 		? new Date(value).toISOString()
 		: null;
-const text = (value: unknown): string | null =>
-	typeof value === 'string' && value !== '' ? value : null;
 
 /** File names and sizes (as numbers) from `attachmentInfo`, or names from `attachmentPaths`. */
 function attachmentsOf(message: IDataObject): IDataObject[] {

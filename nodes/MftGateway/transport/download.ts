@@ -1,5 +1,5 @@
 import type { IBinaryData, IN8nHttpFullResponse } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { toNodeApiError } from './errors';
 import { readFailure } from './failure';
@@ -19,6 +19,38 @@ export interface PresignedDownload {
 
 const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
 const ERROR_BODY_BYTES = 4096;
+/** Redirects followed on the storage host (S3 answers 307 to a bucket's own endpoint; that is another host). */
+const MAX_REDIRECTS = 3;
+
+/** Cloud metadata services by name; their addresses are caught as link-local or below. */
+const METADATA_HOSTS = ['metadata.google.internal', 'metadata', 'instance-data'];
+/** Metadata addresses that are not link-local: AWS IPv6, Alibaba, Oracle's IPv6. */
+const METADATA_ADDRESSES = ['fd00:ec2::254', '100.100.100.200', 'fd00:c1::a9fe:a9fe'];
+
+const isLoopback = (host: string) =>
+	host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1';
+const isLinkLocal = (host: string) => /^169\.254\./.test(host) || /^fe[89ab][0-9a-f]:/i.test(host);
+
+/**
+ * Why a download URL (from an API answer, or a redirect) is refused, or undefined when it may be fetched:
+ * https only (http for loopback, the sandbox), never a link-local or cloud metadata address (an answer
+ * naming 169.254.169.254 would read the machine's credentials). Host names are not resolved here: the
+ * names of metadata services are refused by name.
+ */
+export function refusedUrl(url: string): string | undefined {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return 'it is not a URL';
+	}
+	const host = parsed.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+	if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopback(host)))
+		return `it is not https (${parsed.protocol}//${parsed.host})`;
+	if (isLinkLocal(host) || METADATA_ADDRESSES.includes(host) || METADATA_HOSTS.includes(host))
+		return `${parsed.host} is a link-local or cloud metadata address`;
+	return undefined;
+}
 
 /** The start of a streamed error body as text; the rest is discarded and the stream closed. */
 async function readSmallBody(data: unknown): Promise<unknown> {
@@ -51,36 +83,73 @@ export async function downloadPresigned(
 ): Promise<IBinaryData> {
 	let url = file.url;
 	let renewed = false;
+	/** Why the last link was not followed; such a failure is not retried. */
+	let refusal: { target: string; why: string } | undefined;
+	const refused = (target: string, why: string): AttemptResult<never> => {
+		refusal = { target, why };
+		return { ok: false, failure: { status: 0, apiMessage: why } };
+	};
+	/** GET with redirects followed by hand, only on the same host (n8n would follow them anywhere). */
 	const fetchOnce = async (): Promise<AttemptResult<IBinaryData>> => {
-		try {
-			const response = (await this.helpers.httpRequest({
-				method: 'GET',
-				url,
-				encoding: 'stream',
-				json: false,
-				returnFullResponse: true,
-				timeout: DOWNLOAD_TIMEOUT_MS,
-			})) as IN8nHttpFullResponse;
+		let target = url;
+		for (let redirects = 0; ; redirects++) {
+			const why = refusedUrl(target);
+			if (why) return refused(target, why);
+			let response: IN8nHttpFullResponse;
+			try {
+				response = (await this.helpers.httpRequest({
+					method: 'GET',
+					url: target,
+					encoding: 'stream',
+					json: false,
+					returnFullResponse: true,
+					timeout: DOWNLOAD_TIMEOUT_MS,
+					disableFollowRedirect: true,
+				})) as IN8nHttpFullResponse;
+			} catch (error) {
+				const failed = (
+					error as {
+						response?: { status?: number; headers?: Record<string, unknown>; data?: unknown };
+					}
+				).response;
+				const location = failed?.headers?.location;
+				const status = failed?.status ?? 0;
+				if (
+					status >= 300 &&
+					status < 400 &&
+					typeof location === 'string' &&
+					redirects < MAX_REDIRECTS
+				) {
+					const next = new URL(location, target);
+					if (next.host !== new URL(target).host)
+						return refused(target, `the storage redirected it to another host (${next.host})`);
+					(failed?.data as { destroy?: () => void } | undefined)?.destroy?.();
+					target = next.href;
+					continue;
+				}
+				// An error body is an unread stream here: read its first few kB (the storage says why, e.g.
+				// "Request has expired") and free the socket.
+				if (failed) failed.data = await readSmallBody(failed.data);
+				return { ok: false, failure: readFailure(error) };
+			}
 			const contentType = String(response.headers['content-type'] ?? '')
 				.split(';')[0]
 				.trim();
 			const mimeType =
 				file.mimeType ||
 				(contentType && contentType !== 'binary/octet-stream' ? contentType : undefined);
-			return {
-				ok: true,
-				value: await this.helpers.prepareBinaryData(
-					response.body as Buffer,
-					file.fileName,
-					mimeType,
-				),
-			};
-		} catch (error) {
-			// An error body is an unread stream here: read its first few kB (the storage says why, e.g.
-			// "Request has expired") and free the socket.
-			const response = (error as { response?: { data?: unknown } }).response;
-			if (response) response.data = await readSmallBody(response.data);
-			return { ok: false, failure: readFailure(error) };
+			try {
+				return {
+					ok: true,
+					value: await this.helpers.prepareBinaryData(
+						response.body as Buffer,
+						file.fileName,
+						mimeType,
+					),
+				};
+			} catch (error) {
+				return { ok: false, failure: readFailure(error) };
+			}
 		}
 	};
 	const result = await withRetries(
@@ -95,6 +164,15 @@ export async function downloadPresigned(
 		sleep,
 	);
 	if (result.ok) return result.value;
+	if (refusal)
+		throw new NodeOperationError(
+			this.getNode(),
+			`${file.action}: the download link was not followed, because ${refusal.why}`,
+			{
+				itemIndex: file.itemIndex,
+				description: `Pre-signed links must be https on the storage host (http only on this machine, for the sandbox); link-local and cloud metadata addresses, and redirects to another host, are refused. Link: ${describeUrl(refusal.target)}`,
+			},
+		);
 	throw toNodeApiError(this.getNode(), result.failure, {
 		action: `${file.action} (${describeUrl(url)})`,
 		notFoundHint:

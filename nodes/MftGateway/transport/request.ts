@@ -14,7 +14,7 @@ import { toNodeApiError } from './errors';
 import { type HttpFailure, readFailure } from './failure';
 import { type AttemptResult, type RetryMode, withRetries } from './retryPolicy';
 import { type Throttle, throttleFor } from './throttle';
-import { credentialSecrets, normaliseBaseUrl } from './session';
+import { credentialSecrets, normaliseBaseUrl, TOKEN_CHECK } from './session';
 
 /** Where API requests are made: node runs, polls, webhook calls, and the editor's list searches. */
 export type MftContext =
@@ -110,23 +110,26 @@ export async function apiRequestFull(this: MftContext, req: ApiRequest): Promise
 			// the whole request body that redirect support keeps (a 200 MB upload would sit in memory).
 			disableFollowRedirect: true,
 		};
+		const slot = await throttle.acquire();
+		let result: AttemptResult<ApiResponse>;
 		try {
 			const response = (await this.helpers.httpRequestWithAuthentication.call(
 				this,
 				CREDENTIALS_TYPE,
 				options,
 			)) as IN8nHttpFullResponse;
-			if (response.statusCode === 429) throttle.rateLimited();
-			if (response.statusCode < 300) {
-				throttle.succeeded();
-				return { ok: true, value: response as unknown as ApiResponse };
-			}
-			return { ok: false, failure: failureFromResponse(response) };
+			result =
+				response.statusCode < 300
+					? { ok: true, value: response as unknown as ApiResponse }
+					: { ok: false, failure: failureFromResponse(response) };
 		} catch (error) {
-			const failure = readFailure(error);
-			if (failure.status === 429) throttle.rateLimited();
-			return { ok: false, failure };
+			result = { ok: false, failure: readFailure(error) };
 		}
+		throttle.release(
+			slot,
+			result.ok ? 'ok' : result.failure.status === 429 ? 'rateLimited' : 'failed',
+		);
+		return result;
 	};
 	let renewals = 0;
 	const result = await withRetries(
@@ -138,7 +141,7 @@ export async function apiRequestFull(this: MftContext, req: ApiRequest): Promise
 				renewals++;
 				if (typeof req.body !== 'function') result = await send(true);
 				else {
-					await renewSession.call(this);
+					await renewSession.call(this, throttle);
 					result = await send(false);
 				}
 			}
@@ -170,17 +173,18 @@ export async function apiRequest(this: MftContext, req: ApiRequest): Promise<IDa
 }
 
 /** A cheap authenticated read through n8n's 401 handling: it logs in again, so the next call has a fresh token. */
-async function renewSession(this: MftContext): Promise<void> {
+async function renewSession(this: MftContext, throttle: Throttle): Promise<void> {
+	const slot = await throttle.acquire();
 	try {
 		await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIALS_TYPE, {
-			method: 'GET',
-			url: '/message/outbox/queued',
-			qs: { service: 'as2', pageLength: 1 },
+			...TOKEN_CHECK,
 			json: true,
 			timeout: DEFAULT_TIMEOUT_MS,
 			disableFollowRedirect: true,
 		});
 	} catch {
 		// The resend that follows reports whatever is still wrong.
+	} finally {
+		throttle.release(slot, 'failed');
 	}
 }

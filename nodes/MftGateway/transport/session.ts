@@ -5,6 +5,17 @@ import { redact } from './redact';
 
 export const DEFAULT_BASE_URL = 'https://api.mftgateway.com';
 
+/**
+ * The cheap authenticated read that checks a token (or the credential): one queued message id at most.
+ * Used before logging in again for a token that has not expired, to renew a session before an upload,
+ * and as the credential test.
+ */
+export const TOKEN_CHECK = {
+	method: 'GET' as const,
+	url: '/message/outbox/queued',
+	qs: { service: 'as2', pageLength: 1 },
+};
+
 function parseUrl(text: string): URL | undefined {
 	try {
 		return new URL(text);

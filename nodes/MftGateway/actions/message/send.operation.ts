@@ -6,15 +6,22 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { createHash } from 'crypto';
 
-import { MIN_CHECK_INTERVAL_MS, mdnSummary, waitForDelivery } from '../../helpers/delivery';
-import { buildMultipart } from '../../helpers/multipart';
+import {
+	failureReasonOf,
+	MIN_CHECK_INTERVAL_MS,
+	mdnSummary,
+	waitForDelivery,
+} from '../../helpers/delivery';
+import { streamMultipart } from '../../helpers/multipart';
 import { messageIdOf, withIsoTimestamps } from '../../helpers/output';
 import { simplifyField } from '../../helpers/simplify';
 import { encodeHeaderText, isAscii, requireAscii } from '../../transport/headers';
 import { rejectControlCharacters } from '../../transport/ids';
 import { asNodeError, isMaybeSent } from '../../transport/errors';
 import { type ApiResponse, apiRequestFull } from '../../transport/request';
+import { submitKey, submitLedger } from '../../transport/submitLedger';
 import { item, numberParam, show } from '../common';
 import { locatorField, locatorValue, versioned } from '../locators';
 
@@ -168,8 +175,11 @@ interface Attachment {
 	size: number;
 	/** Opens the content anew (a stream from binary storage, or a buffer). */
 	open: () => Promise<unknown>;
-	buffer: () => Promise<Buffer>;
+	/** Names the content without reading it: the binary storage id, or a hash of bytes already in memory. */
+	fingerprint: string;
 }
+
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 async function binaryAttachments(
 	this: IExecuteFunctions,
@@ -191,16 +201,18 @@ async function binaryAttachments(
 		const fileName =
 			binary.fileName || `${name}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
 		const contentType = contentTypeOverride || binary.mimeType || 'application/octet-stream';
-		const buffer = () => this.helpers.getBinaryDataBuffer(i, name);
 		let size: number;
 		let open: () => Promise<unknown>;
+		let fingerprint: string;
 		if (binary.id) {
 			const id = binary.id;
 			size = Number((await this.helpers.getBinaryMetadata(id)).fileSize);
 			open = async () => await this.helpers.getBinaryStream(id);
+			fingerprint = `stored:${id}`;
 		} else {
 			size = Buffer.from(binary.data, 'base64').length;
-			open = buffer;
+			open = async () => await this.helpers.getBinaryDataBuffer(i, name);
+			fingerprint = `inline:${sha256(binary.data)}`;
 		}
 		if (!(size > 0))
 			throw new NodeOperationError(
@@ -212,7 +224,7 @@ async function binaryAttachments(
 						'MFT Gateway does not send empty messages. Check the node that produced the file.',
 				},
 			);
-		result.push({ name: fileName, contentType, size, open, buffer });
+		result.push({ name: fileName, contentType, size, open, fingerprint });
 	}
 	return result;
 }
@@ -282,7 +294,7 @@ async function readInput(this: IExecuteFunctions, i: number): Promise<SendInput>
 				contentType: contentTypeOverride || 'application/edi-x12',
 				size: data.length,
 				open: async () => data,
-				buffer: async () => data,
+				fingerprint: `text:${sha256(data)}`,
 			},
 		];
 	} else {
@@ -296,14 +308,12 @@ async function readInput(this: IExecuteFunctions, i: number): Promise<SendInput>
 }
 
 /**
- * The submit request. One file goes as the raw body (streamed) with its name in `Attachment-Name`;
- * several files, or one whose name is not plain ASCII, go as multipart/form-data, whose part headers
- * carry any name (`filename*`, RFC 7578/5987) where an HTTP header cannot. A non-ASCII subject is sent
- * as RFC 2047 encoded-words, as MIME headers carry it.
+ * The submit request, streamed either way. One file goes as the raw body with its name in
+ * `Attachment-Name`; several files, or one whose name is not plain ASCII, go as multipart/form-data,
+ * whose part headers carry any name as browsers write it (UTF-8) where an HTTP header cannot. A
+ * non-ASCII subject is sent as RFC 2047 encoded-words, as MIME headers carry it.
  */
-async function submitRequest(
-	input: SendInput,
-): Promise<{ headers: IDataObject; body: () => Promise<unknown> }> {
+function submitRequest(input: SendInput): { headers: IDataObject; body: () => Promise<unknown> } {
 	const headers: IDataObject = { 'AS2-From': input.station, 'AS2-To': input.partner };
 	if (input.subject) headers.Subject = encodeHeaderText(input.subject);
 	const [single] = input.attachments;
@@ -316,17 +326,17 @@ async function submitRequest(
 	}
 	const files =
 		input.attachments.length === 1 ? [{ ...single, name: singleName }] : input.attachments;
-	const multipart = buildMultipart(
-		await Promise.all(
-			files.map(async (a) => ({
-				fileName: a.name,
-				contentType: a.contentType,
-				data: await a.buffer(),
-			})),
-		),
+	const multipart = streamMultipart(
+		files.map((a) => ({
+			fileName: a.name,
+			contentType: a.contentType,
+			size: a.size,
+			open: a.open,
+		})),
 	);
 	headers['Content-Type'] = multipart.contentType;
-	return { headers, body: async () => multipart.body };
+	headers['Content-Length'] = multipart.contentLength;
+	return { headers, body: multipart.body };
 }
 
 /**
@@ -352,7 +362,17 @@ function outcomeItem(this: IExecuteFunctions, outcome: IDataObject, i: number): 
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const input = await readInput.call(this, i);
-	const { headers, body } = await submitRequest(input);
+	const ledger = submitLedger(this);
+	const key = submitKey(i, [
+		input.station,
+		input.partner,
+		input.subject,
+		input.attachmentName,
+		input.attachments.map((a) => [a.name, a.contentType, a.size, a.fingerprint]),
+	]);
+	const earlier = ledger.earlier(key);
+	if (earlier) return [outcomeItem.call(this, repeatedOutcome(earlier), i)];
+	const { headers, body } = submitRequest(input);
 	let response: ApiResponse;
 	try {
 		response = await apiRequestFull.call(this, {
@@ -368,13 +388,16 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 			itemIndex: i,
 		});
 	} catch (error) {
-		// The answer was lost after the bytes may have reached MFT Gateway. With Retry On Fail, an error would
-		// make n8n submit it again: the uncertainty is reported as data instead.
-		if (isMaybeSent(error) && this.getNode().retryOnFail === true)
-			return [outcomeItem.call(this, uncertainOutcome(input, (error as Error).message), i)];
-		throw asNodeError(this.getNode(), error, i);
+		// The answer was lost after the bytes may have reached MFT Gateway: a retry must not send it again.
+		// With Retry On Fail on, the uncertainty is data; without, an error that a later retry answers as data.
+		if (isMaybeSent(error)) {
+			const uncertain = uncertainOutcome(input, (error as Error).message);
+			ledger.record(key, i, uncertain);
+			if (this.getNode().retryOnFail === true) return [outcomeItem.call(this, uncertain, i)];
+		}
+		throw withAcceptedItems(asNodeError(this.getNode(), error, i), ledger.accepted());
 	}
-	// From here on the message is accepted: nothing below may throw, or Retry On Fail would send it again.
+	// From here on the message is accepted: nothing below may throw, and a retry answers from the record.
 	const answer = response.body as IDataObject;
 	const id = messageIdOf(answer);
 	const queued: IDataObject = {
@@ -391,19 +414,38 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 			size: a.size,
 		})),
 	};
-	if (!id)
-		return [
-			outcomeItem.call(
-				this,
-				{
-					...queued,
-					note: 'MFT Gateway accepted the message but returned no message ID; look for it with Message → Get Many in the Queued folder. Do not send it again.',
-				},
-				i,
-			),
-		];
-	if (!input.wait) return [outcomeItem.call(this, queued, i)];
-	return [outcomeItem.call(this, await deliveryOutcome.call(this, id, queued, input.wait, i), i)];
+	ledger.record(key, i, queued);
+	const outcome = !id
+		? {
+				...queued,
+				note: 'MFT Gateway accepted the message but returned no message ID; look for it with Message → Get Many in the Queued folder. Do not send it again.',
+			}
+		: input.wait
+			? await deliveryOutcome.call(this, id, queued, input.wait, i)
+			: queued;
+	ledger.record(key, i, outcome);
+	return [outcomeItem.call(this, outcome, i)];
+}
+
+/** An item an earlier try of this execution submitted: its outcome then, said to be a repeat. */
+function repeatedOutcome(earlier: IDataObject): IDataObject {
+	const repeat =
+		'Submitted in an earlier try of this execution (Retry On Fail or a retry of the execution); not sent again. Start a new execution to send it again.';
+	return { ...earlier, note: earlier.note ? `${repeat} ${earlier.note as string}` : repeat };
+}
+
+/** A later item's error says which items MFT Gateway already took, so they are not sent again by hand. */
+function withAcceptedItems<E extends Error & { description?: string | null }>(
+	error: E,
+	accepted: Array<{ itemIndex: number; id: unknown }>,
+): E {
+	if (accepted.length === 0) return error;
+	const list = accepted
+		.map(({ itemIndex, id }) => `item ${itemIndex} (${id ? String(id) : 'answer lost'})`)
+		.join(', ');
+	const said = `Already submitted in this execution, and never sent again by Retry On Fail or a retry of this execution: ${list}.`;
+	error.description = error.description ? `${error.description} ${said}` : said;
+	return error;
 }
 
 /** A submit whose answer was lost: it may or may not be queued; deliveryStatus `unknown`, never resent. */
@@ -439,8 +481,7 @@ async function deliveryOutcome(
 		messageIdentifier: id,
 		deliveryStatus: result.state,
 		timedOut: result.timedOut,
-		failureReason:
-			result.state === 'failed' ? String(result.message?.failureReason ?? 'no reason given') : null,
+		failureReason: result.state === 'failed' ? failureReasonOf(result.message) : null,
 		mdn: result.message ? mdnSummary(result.message) : null,
 	};
 	if (result.state === 'failed')
