@@ -48,6 +48,16 @@ export async function listAttachments(
 const isGone = (error: unknown) => error instanceof NodeApiError && error.httpCode === '404';
 
 /**
+ * The new URL of a file from a fresh attachment list: matched by name (the list may come in another order,
+ * or have gained or lost files); by position only when the name is not unique in it.
+ */
+export function renewedLink(fresh: AttachmentLink[], link: AttachmentLink, index: number): string {
+	const named = fresh.filter((candidate) => candidate.name === link.name);
+	if (named.length === 1) return named[0].url;
+	return (named.length > 1 ? fresh[index]?.url : undefined) ?? link.url;
+}
+
+/**
  * Downloads the listed files into binary data, in order; an expired URL is renewed through the API.
  * With `skipGone`, a file the storage answers 404 for is left out and named in `gone` instead of failing.
  */
@@ -69,7 +79,7 @@ async function downloadLinks(
 				action: `Download attachment "${link.name}" of message ${id}`,
 				itemIndex,
 				renewUrl: async () =>
-					(await listAttachments.call(this, side, id, itemIndex))[index]?.url ?? link.url,
+					renewedLink(await listAttachments.call(this, side, id, itemIndex), link, index),
 			});
 			files.push({ name: link.name, binary });
 		} catch (error) {
