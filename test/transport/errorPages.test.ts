@@ -1,5 +1,6 @@
 /** Issue 18, item 13: an error page is read in time proportional to a few kB, whatever its size and shape. */
 import { readFailure } from '../../nodes/MftGateway/transport/failure';
+import { toNodeApiError } from '../../nodes/MftGateway/transport/errors';
 
 const failureOf = (body: string | Buffer) =>
 	readFailure({ response: { status: 502, data: body, headers: {} } });
@@ -26,4 +27,43 @@ test('the headline of an ordinary error page is still found', () => {
 test('a long JSON error body is still read as JSON', () => {
 	const body = JSON.stringify({ message: 'Invalid partner', padding: 'x'.repeat(50_000) });
 	expect(failureOf(body).apiMessage).toBe('Invalid partner');
+});
+
+describe('an echoed secret cut by a length limit never leaves its start in the error text', () => {
+	const secret = 'S3cr3t-T0ken-Value-0123456789abcdef';
+	const node = {
+		id: 'n',
+		name: 'MFT Gateway',
+		type: 't',
+		typeVersion: 1,
+		position: [0, 0] as [number, number],
+		parameters: {},
+	};
+	const errorText = (body: string) =>
+		toNodeApiError(node, failureOf(body), {
+			action: 'Send the message',
+			host: 'api.mftgateway.com',
+			secrets: [secret],
+		}).message;
+
+	test.each([150, 180, 199, 290, 299])('plain text with the secret starting at %i', (at) => {
+		const text = errorText(`${'x '.repeat(at / 2)}${secret} and more words after it`);
+		expect(text).not.toContain(secret.slice(0, 6));
+	});
+
+	test.each([4080, 4090])(
+		'an HTML page (tags, then the secret across the 4 kB scan limit, at %i)',
+		(at) => {
+			const text = errorText(`${'<i></i>'.repeat(Math.floor(at / 7))}${secret}`);
+			expect(text).not.toContain(secret.slice(0, 6));
+		},
+	);
+
+	test.each([270, 285])(
+		'a JSON body without a message, echoing the secret at %i (across the old 300-character cut)',
+		(at) => {
+			const text = errorText(JSON.stringify({ padding: 'z'.repeat(at - 21), echo: secret }));
+			expect(text).not.toContain(secret.slice(0, 6));
+		},
+	);
 });

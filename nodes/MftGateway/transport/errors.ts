@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { type HttpFailure, networkProblem } from './failure';
 import { NOT_CONNECTED } from './retryPolicy';
-import { redact } from './redact';
+import { clip, redact } from './redact';
 
 export interface FailureContext {
 	/** What was being done, e.g. "Get message <id> from the inbox". */
@@ -67,6 +67,11 @@ function advice(failure: HttpFailure, ctx: FailureContext): string {
 	}
 }
 
+/** The server's words as an error shows them: secrets removed first, then shortened. */
+const shown = (text: string | undefined, secrets: string[] | undefined): string =>
+	clip(redact(text ?? '', secrets), API_TEXT_CHARS);
+const API_TEXT_CHARS = 300;
+
 /** The one way an HTTP failure becomes an n8n error: API text + what to do, never a secret. */
 export function toNodeApiError(
 	node: INode,
@@ -74,7 +79,10 @@ export function toNodeApiError(
 	ctx: FailureContext,
 ): NodeApiError {
 	if (failure.login) {
-		const message = redact(`${ctx.action} failed. ${failure.apiMessage ?? ''}`, ctx.secrets);
+		const message = redact(
+			`${ctx.action} failed. ${shown(failure.apiMessage, ctx.secrets)}`,
+			ctx.secrets,
+		);
 		return new NodeApiError(
 			node,
 			{ message },
@@ -85,7 +93,9 @@ export function toNodeApiError(
 			},
 		);
 	}
-	const what = failure.apiMessage || (failure.status ? `HTTP ${failure.status}` : 'no answer');
+	const what =
+		shown(failure.apiMessage, ctx.secrets) ||
+		(failure.status ? `HTTP ${failure.status}` : 'no answer');
 	const tail = ctx.maybeSent && mayHaveReachedServer(failure) ? ` ${MAYBE_SENT}` : '';
 	const message = redact(
 		`${ctx.action} failed: ${what}. ${advice(failure, ctx)}${tail}`,

@@ -1,4 +1,4 @@
-import { redact } from './redact';
+import { cutForScan, redact } from './redact';
 
 /** Starts every login failure message, so the request path can tell it from an API error (and not retry it). */
 export const LOGIN_FAILED = 'Login failed: ';
@@ -86,7 +86,8 @@ function bodyText(data: unknown): string | undefined {
 	if (typeof (data as { pipe?: unknown }).pipe === 'function') return undefined; // an unread stream
 	if (typeof data === 'object' && !Buffer.isBuffer(data)) {
 		const { message, errors } = data as { message?: unknown; errors?: unknown };
-		if (typeof message !== 'string' || !message) return JSON.stringify(data).slice(0, 300);
+		if (typeof message !== 'string' || !message)
+			return cutForScan(JSON.stringify(data), ERROR_PAGE_CHARS);
 		// Validation errors: [{"as2Identifier": "Station already exists …"}, …] say which field to fix.
 		const details = Array.isArray(errors)
 			? errors.flatMap((e) =>
@@ -104,7 +105,7 @@ function bodyText(data: unknown): string | undefined {
 	} catch {
 		// not JSON: an HTML page from a proxy, an S3 XML error, plain text
 	}
-	const text = whole.slice(0, ERROR_PAGE_CHARS);
+	const text = cutForScan(whole, ERROR_PAGE_CHARS);
 	const headline =
 		/<Message>([^<]*)<\/Message>/.exec(text)?.[1] ??
 		/<h1[^>]*>([^<]*)<\/h1>/i.exec(text)?.[1] ??
@@ -114,7 +115,8 @@ function bodyText(data: unknown): string | undefined {
 	)
 		.replace(/\s+/g, ' ')
 		.trim();
-	return readable ? readable.slice(0, 200) : undefined;
+	// Shortened for display only after redaction (errors.ts), never here.
+	return readable || undefined;
 }
 
 function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {

@@ -24,6 +24,22 @@ export function redact(text: string, secrets: string[] = []): string {
 	return result;
 }
 
+/**
+ * Shortens text for a message, after it was redacted: cutting first could leave the start of a secret
+ * that `redact` no longer recognises.
+ */
+export function clip(text: string, max: number): string {
+	return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+/**
+ * Cuts raw text to `max` characters for parsing, dropping the token the cut went through, so no partial
+ * secret survives the cut (a whole one is removed by `redact` later).
+ */
+export function cutForScan(text: string, max: number): string {
+	return text.length <= max ? text : text.slice(0, max).replace(/[^\s<>"',;:{}[\]]*$/, '');
+}
+
 /** A pre-signed URL without its query string, for messages that must say which file failed. */
 export function describeUrl(url: string): string {
 	try {

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { type HttpFailure, LOGIN_FAILED, networkProblem } from './failure';
-import { redact } from './redact';
+import { clip, redact } from './redact';
 
 export const DEFAULT_BASE_URL = 'https://api.mftgateway.com';
 
@@ -101,12 +101,17 @@ export function describeLoginFailure(
 	usePassword: boolean,
 	secrets: string[] = [],
 ): string {
-	return LOGIN_FAILED + redact(loginProblem(failure, baseUrl, usePassword), secrets);
+	return LOGIN_FAILED + redact(loginProblem(failure, baseUrl, usePassword, secrets), secrets);
 }
 
-function loginProblem(failure: HttpFailure, baseUrl: string, usePassword: boolean): string {
+function loginProblem(
+	failure: HttpFailure,
+	baseUrl: string,
+	usePassword: boolean,
+	secrets: string[],
+): string {
 	const host = new URL(baseUrl).host;
-	const said = failure.apiMessage ? ` ("${failure.apiMessage}")` : '';
+	const said = failure.apiMessage ? ` ("${clip(redact(failure.apiMessage, secrets), 200)}")` : '';
 	if (failure.code === 'ENOTFOUND' || failure.code === 'EAI_AGAIN') {
 		return `The host ${host} was not found. Check the Base URL in the credential (normally ${DEFAULT_BASE_URL}).`;
 	}
