@@ -2,15 +2,18 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
+import { AS2_LOOP } from './as2/loopSeed';
 import { SEED } from './seed';
 import { startSandbox } from './server';
 
 const USAGE = `MFT Gateway sandbox
 
-  npm run sandbox -- [--port 8870] [--files-port 8871] [--data-dir DIR] [--token-ttl SECONDS]
-                     [--presign-ttl SECONDS] [--delivery-delay-ms MS] [--latency-ms MS]
-                     [--files-public-url URL]
-      Starts a local MFT Gateway on 127.0.0.1 and prints its URL and login.
+  npm run sandbox -- [--port 8870] [--files-port 8871] [--as2-port 8872] [--data-dir DIR]
+                     [--token-ttl SECONDS] [--presign-ttl SECONDS] [--delivery-delay-ms MS]
+                     [--latency-ms MS] [--files-public-url URL] [--as2-loop]
+      Starts a local MFT Gateway on 127.0.0.1 and prints its URL and login. Its stations receive real AS2
+      on the AS2 port. --as2-loop adds station SANDBOX_B and MYSTATION's partner SANDBOX_B, which is that
+      AS2 endpoint: a message sent to it goes over real AS2 and comes back with a real signed MDN.
 
   npm run sandbox -- inbound [--url http://127.0.0.1:8870] [--station MYSTATION] [--partner PARTNER_OK]
                      [--subject TEXT] [--count N] [--message-id ID] FILE...
@@ -22,11 +25,14 @@ const USAGE = `MFT Gateway sandbox
       sandbox then POSTs received/sent/failed notifications to it. It tests the URL first.
 `;
 
+const BOOLEAN_FLAGS = ['--as2-loop'];
+
 function parseArgs(argv: string[]): { flags: Map<string, string>; rest: string[] } {
 	const flags = new Map<string, string>();
 	const rest: string[] = [];
 	for (let i = 0; i < argv.length; i++) {
 		if (argv[i] === '--help' || argv[i] === '-h') flags.set('help', 'true');
+		else if (BOOLEAN_FLAGS.includes(argv[i])) flags.set(argv[i].slice(2), 'true');
 		else if (argv[i].startsWith('--')) {
 			if (argv[i + 1] === undefined) fail(`${argv[i]} needs a value`);
 			flags.set(argv[i].slice(2), argv[++i]);
@@ -120,6 +126,8 @@ async function serve(flags: Map<string, string>): Promise<void> {
 	const running = await startSandbox({
 		port,
 		filesPort: numberFlag(flags, 'files-port') ?? (port === 0 ? 0 : port + 1),
+		as2Port: numberFlag(flags, 'as2-port') ?? (port === 0 ? 0 : port + 2),
+		as2Loop: flags.has('as2-loop'),
 		dataDir: flags.get('data-dir'),
 		config,
 	}).catch((error: Error) => fail(`Cannot start the sandbox: ${error.message}`));
@@ -134,6 +142,12 @@ async function serve(flags: Map<string, string>): Promise<void> {
 			`  Username/password:  ${SEED.username} / ${SEED.password}`,
 			`  API token:          ID ${SEED.tokenId}, secret ${SEED.tokenSecret}`,
 			`  Station:            ${SEED.station}`,
+			`  AS2 endpoint:       ${running.as2Url} (real AS2 in for every station; asynchronous MDNs)`,
+			...(flags.has('as2-loop')
+				? [
+						`  AS2 loop:           ${SEED.station} → partner ${AS2_LOOP.partner} = station ${AS2_LOOP.station} of this sandbox, over real AS2`,
+					]
+				: []),
 			`  Partners:           ${Object.entries(SEED.partners)
 				.map(([id, b]) => `${id} (${b})`)
 				.join(', ')}`,

@@ -23,6 +23,14 @@ export interface SandboxConfig {
 	 * (the worst case: a client paging through ties may miss some in one pass).
 	 */
 	tieOrder: 'stable' | 'shuffle' | 'shuffleEachRequest';
+	/** Largest AS2 message the sandbox's AS2 endpoint accepts (larger: 413, no MDN). */
+	maxAs2BodyBytes: number;
+	/** How long a real-AS2 send waits for an asynchronous MDN before the message is incomplete. */
+	asyncMdnTimeoutMs: number;
+	/** Hosts an asynchronous MDN may be POSTed to (Receipt-Delivery-Option); others get no MDN. */
+	asyncMdnAllowedHosts: string[];
+	/** Partners created through the API send real AS2 to their URL (behaviour `as2`) instead of a simulation. */
+	realAs2ForNewPartners: boolean;
 }
 
 export const DEFAULT_CONFIG: SandboxConfig = {
@@ -36,6 +44,10 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	maxRawBodyBytes: 1024 * 1024 * 1024,
 	maxMultipartBytes: 64 * 1024 * 1024,
 	tieOrder: 'stable',
+	maxAs2BodyBytes: 32 * 1024 * 1024,
+	asyncMdnTimeoutMs: 120_000,
+	asyncMdnAllowedHosts: ['127.0.0.1', 'localhost', '::1'],
+	realAs2ForNewPartners: false,
 };
 
 /** Applies a partial update, refusing unknown keys and wrong types with a message that names the key. */
@@ -47,6 +59,18 @@ export function mergeConfig(base: SandboxConfig, update: Record<string, unknown>
 			if (value !== 'stable' && value !== 'shuffle' && value !== 'shuffleEachRequest')
 				throw new Error('tieOrder must be "stable", "shuffle" or "shuffleEachRequest"');
 			next.tieOrder = value;
+			continue;
+		}
+		if (key === 'asyncMdnAllowedHosts') {
+			if (!Array.isArray(value) || value.some((h) => typeof h !== 'string' || !h.trim()))
+				throw new Error('asyncMdnAllowedHosts must be a list of host names');
+			next.asyncMdnAllowedHosts = value.map((h: string) => h.trim().toLowerCase());
+			continue;
+		}
+		if (key === 'realAs2ForNewPartners') {
+			if (typeof value !== 'boolean')
+				throw new Error('realAs2ForNewPartners must be true or false');
+			next.realAs2ForNewPartners = value;
 			continue;
 		}
 		if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {

@@ -9,7 +9,8 @@ export type PartnerBehaviour =
 	| 'reject' // HTTP 422 → failed, no retry
 	| 'flaky' // 503 on the first attempts, then accepts → sent after retries
 	| 'down' // 503 every time → failed after the retries are used up
-	| 'noMdn'; // accepts the message, never answers the MDN → incomplete
+	| 'noMdn' // accepts the message, never answers the MDN → incomplete
+	| 'as2'; // not simulated: a real AS2 message is POSTed to the partner's URL (sandbox/as2/sender.ts)
 
 export interface StoredAttachment {
 	name: string;
@@ -55,6 +56,8 @@ export interface StoredMessage {
 	transportHeaders: Record<string, string>;
 	/** When the outbound lifecycle takes its next step (epoch ms); only for queued messages. */
 	nextAttemptAt?: number;
+	/** Real AS2 send that asked for an asynchronous MDN: until then it stays queued, then it is incomplete. */
+	awaitingMdnUntil?: number;
 }
 
 export interface StoredStation {
@@ -101,6 +104,10 @@ export interface StoredCertificate {
 	validFrom: number;
 	expiry: number;
 	belongsTo: string[];
+	/** The X.509 certificate (PEM) when the sandbox holds a real one (used to encrypt to and verify). */
+	pem?: string;
+	/** The private key (PKCS#8 PEM) of a station certificate the sandbox generated (signs and decrypts). */
+	privateKeyPem?: string;
 }
 
 export interface StoredUser {

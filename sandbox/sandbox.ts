@@ -1,4 +1,5 @@
 /* eslint-disable @n8n/community-nodes/require-node-api-error -- the sandbox is dev-only tooling, not n8n node code */
+import { As2Receiver } from './as2/receiver';
 import { type SandboxConfig, DEFAULT_CONFIG, mergeConfig } from './config';
 import { Faults } from './faults';
 import { ApiError } from './http';
@@ -33,6 +34,9 @@ export class Sandbox {
 	/** Set by the server once it listens. */
 	url = '';
 	filesUrl = '';
+	/** The AS2 endpoint of the sandbox's stations (real AS2 in, asynchronous MDNs for real AS2 out). */
+	as2Url = '';
+	readonly as2Receiver: As2Receiver;
 	private tieRound = 0;
 	private readonly signer: TokenSigner;
 	private readonly presigner: Presigner;
@@ -58,7 +62,9 @@ export class Sandbox {
 			this.store,
 			() => this.config,
 			(event, message) => this.webhooks.notify(event, message),
+			() => this.as2Url,
 		);
+		this.as2Receiver = new As2Receiver(this);
 	}
 
 	/** The salt of the tie order (see SandboxConfig.tieOrder). */

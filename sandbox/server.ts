@@ -11,6 +11,7 @@ import { authRoutes } from './routes/auth';
 import { directoryRoutes } from './routes/directory';
 import { messageRoutes } from './routes/messages';
 import type { Reply, Route } from './routes/types';
+import { seedAs2Loop } from './as2/loopSeed';
 import { Sandbox, type SandboxOptions } from './sandbox';
 
 const ROUTES: Route[] = [...authRoutes, ...messageRoutes, ...directoryRoutes, ...adminRoutes];
@@ -20,12 +21,18 @@ export interface StartOptions extends SandboxOptions {
 	port?: number;
 	/** Port of the file host that serves pre-signed URLs (0 = any free port). */
 	filesPort?: number;
+	/** Port of the stations' AS2 endpoint (0 = any free port). */
+	as2Port?: number;
+	/** Adds station SANDBOX_B and a real-AS2 partner of MYSTATION that is this sandbox's own endpoint. */
+	as2Loop?: boolean;
 }
 
 export interface RunningSandbox {
 	sandbox: Sandbox;
 	url: string;
 	filesUrl: string;
+	/** The AS2 endpoint (POST real AS2 messages and asynchronous MDNs here). */
+	as2Url: string;
 	close(): Promise<void>;
 }
 
@@ -235,10 +242,17 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
 	const sandbox = new Sandbox(options);
 	const api = createServer((req, res) => void handleApi(sandbox, req, res));
 	const files = createServer((req, res) => void handleFile(sandbox, req, res));
+	const as2 = createServer((req, res) => void sandbox.as2Receiver.handle(req, res));
+	// A slow or stalled sender must not hold the endpoint forever.
+	as2.requestTimeout = 60_000;
+	as2.headersTimeout = 10_000;
 	const apiPort = await listen(api, options.port ?? 0);
 	const filesPort = await listen(files, options.filesPort ?? 0);
+	const as2Port = await listen(as2, options.as2Port ?? 0);
 	sandbox.url = `http://127.0.0.1:${apiPort}`;
 	sandbox.filesUrl = `http://127.0.0.1:${filesPort}`;
+	sandbox.as2Url = `http://127.0.0.1:${as2Port}/as2`;
+	if (options.as2Loop) seedAs2Loop(sandbox);
 	sandbox.lifecycle.resume();
 	const stop = (server: Server) =>
 		new Promise<void>((resolve) => {
@@ -249,8 +263,9 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
 		sandbox,
 		url: sandbox.url,
 		filesUrl: sandbox.filesUrl,
+		as2Url: sandbox.as2Url,
 		async close() {
-			await Promise.all([stop(api), stop(files)]);
+			await Promise.all([stop(api), stop(files), stop(as2)]);
 			sandbox.close();
 		},
 	};

@@ -26,7 +26,8 @@ import type { Box, SandboxState, StoredMessage } from './model';
  */
 export class Store {
 	readonly state: SandboxState;
-	private readonly byIdentifier = new Map<string, StoredMessage>();
+	/** Messages by id; a list, because in an AS2 loop the sent and the received copy share their id. */
+	private readonly byIdentifier = new Map<string, StoredMessage[]>();
 	private readonly filesDir: string;
 	private saveTimer: NodeJS.Timeout | undefined;
 
@@ -42,7 +43,7 @@ export class Store {
 			statePath && existsSync(statePath)
 				? (JSON.parse(readFileSync(statePath, 'utf8')) as SandboxState)
 				: initial();
-		for (const message of this.state.messages) this.byIdentifier.set(message.identifier, message);
+		for (const message of this.state.messages) this.index(message);
 		if (dataDir) this.flush();
 	}
 
@@ -54,18 +55,24 @@ export class Store {
 
 	addMessage(message: StoredMessage): void {
 		this.state.messages.push(message);
-		this.byIdentifier.set(message.identifier, message);
+		this.index(message);
 		this.changed();
+	}
+
+	private index(message: StoredMessage): void {
+		const list = this.byIdentifier.get(message.identifier);
+		if (list) list.push(message);
+		else this.byIdentifier.set(message.identifier, [message]);
 	}
 
 	/** Finds a message by id, with or without the angle brackets. */
 	findMessage(identifier: string, boxes: Box[]): StoredMessage | undefined {
 		const trimmed = identifier.trim();
-		const message =
+		const list =
 			this.byIdentifier.get(trimmed) ??
 			this.byIdentifier.get(`<${trimmed}>`) ??
 			this.byIdentifier.get(trimmed.replace(/^<(.*)>$/, '$1'));
-		return message && boxes.includes(message.box) ? message : undefined;
+		return list?.find((message) => boxes.includes(message.box));
 	}
 
 	messagesIn(boxes: Box[]): StoredMessage[] {
@@ -74,7 +81,9 @@ export class Store {
 
 	deleteMessage(message: StoredMessage): void {
 		this.state.messages = this.state.messages.filter((m) => m !== message);
-		this.byIdentifier.delete(message.identifier);
+		const rest = (this.byIdentifier.get(message.identifier) ?? []).filter((m) => m !== message);
+		if (rest.length) this.byIdentifier.set(message.identifier, rest);
+		else this.byIdentifier.delete(message.identifier);
 		for (const attachment of message.attachments) this.deleteFile(attachment.key);
 		if (message.mdn) this.deleteFile(message.mdn.rawKey);
 		this.changed();

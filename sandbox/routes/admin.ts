@@ -7,7 +7,7 @@ import { SEED } from '../seed';
 import { validateEndpoint, validateFaults } from '../webhooks';
 import { ok, type Route } from './types';
 
-const BEHAVIOURS: PartnerBehaviour[] = ['accept', 'reject', 'flaky', 'down', 'noMdn'];
+const BEHAVIOURS: PartnerBehaviour[] = ['accept', 'reject', 'flaky', 'down', 'noMdn', 'as2'];
 
 interface InboundAttachment {
 	name?: unknown;
@@ -168,6 +168,23 @@ export const adminRoutes: Route[] = [
 			partner.behaviour = behaviour as PartnerBehaviour;
 			sandbox.store.changed();
 			return ok({ partner: partner.as2Identifier, behaviour });
+		},
+	},
+	{
+		name: 'admin',
+		method: 'GET',
+		path: /^\/_sandbox\/as2$/,
+		auth: false,
+		handle: async ({ sandbox }) => ok({ url: sandbox.as2Url, received: sandbox.as2Receiver.log }),
+	},
+	{
+		name: 'admin',
+		method: 'POST',
+		path: /^\/_sandbox\/as2\/idle$/,
+		auth: false,
+		async handle({ sandbox }) {
+			await sandbox.as2Receiver.idle();
+			return ok({ idle: true });
 		},
 	},
 	{

@@ -1,3 +1,4 @@
+import { keepPartnerCertificates, newStationCertificate } from '../as2/keys';
 import { ApiError, readJson } from '../http';
 import { CERT_TYPES, type CertType, type StoredPartner } from '../model';
 import { certificateJson, partnerJson, stationJson } from '../serialize';
@@ -60,6 +61,19 @@ function partnerSettings(body: Record<string, unknown>, errors: Errors): Record<
 				signatureAlgorithm: `Unsupported signature algorithm; use one of ${SIGNATURE.join(', ')}`,
 			});
 		else settings.signatureAlgorithm = body.signatureAlgorithm;
+	}
+	// Sandbox-only settings of real AS2 sends (behaviour `as2`).
+	if (body.keyEncryptionAlgorithm !== undefined) {
+		if (body.keyEncryptionAlgorithm !== 'RSA_PKCS1' && body.keyEncryptionAlgorithm !== 'RSAES_OAEP')
+			errors.push({
+				keyEncryptionAlgorithm: 'keyEncryptionAlgorithm must be RSA_PKCS1 or RSAES_OAEP',
+			});
+		else settings.keyEncryptionAlgorithm = body.keyEncryptionAlgorithm;
+	}
+	if (body.contentTransferEncoding !== undefined) {
+		if (body.contentTransferEncoding !== 'binary' && body.contentTransferEncoding !== 'base64')
+			errors.push({ contentTransferEncoding: 'contentTransferEncoding must be binary or base64' });
+		else settings.contentTransferEncoding = body.contentTransferEncoding;
 	}
 	if (body.messageSubject !== undefined) {
 		if (
@@ -153,7 +167,8 @@ export const directoryRoutes: Route[] = [
 		async handle({ sandbox, params }) {
 			const cert = sandbox.store.state.certificates.find((c) => c.alias === params[0]);
 			if (!cert) throw new ApiError(404, `Unable to find certificate with alias: ${params[0]}`);
-			return ok(certificateJson(cert));
+			// A real certificate (generated or given through the API) comes with its PEM.
+			return ok({ ...certificateJson(cert), ...(cert.pem ? { certificate: cert.pem } : {}) });
 		},
 	},
 	{
@@ -226,10 +241,21 @@ export const directoryRoutes: Route[] = [
 			const stationId = sandbox.store.nextNumber();
 			const as2Identifier = body.as2Identifier as string;
 			let alias = cert!.alias as string;
-			if (cert!.type !== 'FROM_CERTIFICATE_STORE') {
+			if (cert!.type === 'NEW_SELF_SIGN_CERTIFICATE') {
+				// A real key pair and self-signed X.509 certificate: the station signs and decrypts with it.
+				alias = `station-${stationId}`;
+				sandbox.store.state.certificates.push(
+					newStationCertificate(alias, as2Identifier, {
+						commonName: cert!.commonName as string,
+						organization: typeof cert!.orgName === 'string' ? cert!.orgName : undefined,
+						keyBits: (cert!.keyLength as number) ?? 2048,
+						validityYears: (cert!.validity as number) ?? 1,
+					}),
+				);
+			} else if (cert!.type === 'FROM_KEYSTORE') {
 				alias = `station-${stationId}`;
 				const now = Date.now();
-				const cn = (cert!.commonName as string) ?? as2Identifier;
+				const cn = as2Identifier;
 				sandbox.store.state.certificates.push({
 					alias,
 					type: 'STATION',
@@ -239,7 +265,7 @@ export const directoryRoutes: Route[] = [
 					issuerCommonName: cn,
 					issuerDistinguishName: `CN=${cn}`,
 					validFrom: now,
-					expiry: now + ((cert!.validity as number) ?? 1) * 365 * 864e5,
+					expiry: now + 365 * 864e5,
 					belongsTo: [as2Identifier],
 				});
 			}
@@ -307,6 +333,8 @@ export const directoryRoutes: Route[] = [
 				updatedAt: now,
 			};
 			sandbox.store.state.partners.push(partner);
+			if (sandbox.config.realAs2ForNewPartners) partner.behaviour = 'as2';
+			keepPartnerCertificates(sandbox.store, partner);
 			sandbox.store.changed();
 			return ok({ message: 'Partner created successfully', partnerId: partner.partnerId });
 		},
@@ -342,6 +370,7 @@ export const directoryRoutes: Route[] = [
 			if (isString(body.name)) partner.name = body.name;
 			if (isString(body.url)) partner.url = body.url;
 			Object.assign(partner.settings, settings);
+			keepPartnerCertificates(sandbox.store, partner);
 			partner.updatedAt = Date.now();
 			sandbox.store.changed();
 			return ok({ message: 'Partner updated successfully', partnerId: partner.partnerId });
