@@ -6,6 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { SEED, startSandbox } from '../sandbox';
+import { AS2_LOOP } from '../sandbox/as2/loopSeed';
 import { TestCredentialsHelper, useFilesystemBinaryData } from '../test/harness/n8n';
 import { binaryBytes, CREDENTIAL_ID, runChain } from '../test/harness/run';
 
@@ -25,7 +26,11 @@ const say = (text = '') => process.stdout.write(`${text}\n`);
 
 async function main(): Promise<void> {
 	await useFilesystemBinaryData();
-	const running = await startSandbox({ config: { deliveryDelayMs: 800, retryDelayMs: 300 } });
+	// The AS2 loop: partner SANDBOX_B is this sandbox's own AS2 endpoint for a second station (real AS2 over HTTP).
+	const running = await startSandbox({
+		config: { deliveryDelayMs: 800, retryDelayMs: 300 },
+		as2Loop: true,
+	});
 	const credentials = new TestCredentialsHelper();
 	credentials.set(CREDENTIAL_ID, {
 		authentication: 'apiToken',
@@ -37,7 +42,9 @@ async function main(): Promise<void> {
 		`MFT Gateway sandbox on ${running.url} (station ${SEED.station}); running workflows through n8n-core ...\n`,
 	);
 	try {
-		say('1. Send an X12 850 purchase order to PARTNER_OK and wait for its MDN');
+		say(
+			`1. Send an X12 850 purchase order over real AS2 to ${AS2_LOOP.partner} (the sandbox's AS2 endpoint ${running.sandbox.as2Url}, signed and encrypted) and wait for its signed MDN`,
+		);
 		const send = await runChain(
 			[
 				{
@@ -46,13 +53,13 @@ async function main(): Promise<void> {
 						resource: 'message',
 						operation: 'send',
 						station: SEED.station,
-						partner: 'PARTNER_OK',
+						partner: AS2_LOOP.partner,
 						payload: 'text',
 						text: X12_850,
 						fileName: 'PO-4711.x12',
 						waitForDelivery: true,
 						waitTimeout: 30,
-						pollInterval: 0.5,
+						pollInterval: 1,
 						options: { subject: 'PO 4711' },
 					},
 				},
@@ -75,6 +82,12 @@ async function main(): Promise<void> {
 		const mdn = send.outputs['Get MDN'][0].json;
 		say(
 			`   message ${sent.messageIdentifier}: ${sent.deliveryStatus} (${(sent.mdn as IDataObject).status})`,
+		);
+		const arrived = running.sandbox.store.state.messages.filter(
+			(m) => m.incoming && m.station === AS2_LOOP.station && m.subject === 'PO 4711',
+		);
+		say(
+			`   station ${AS2_LOOP.station} received it over AS2: ${arrived.length} message in its inbox`,
 		);
 		say(
 			`   MDN: ${(mdn.disposition as IDataObject).raw}; MIC ${(mdn.receivedContentMic as IDataObject).digest} (${mdn.micMatches ? 'matches' : 'DOES NOT match'} what was sent); signature ${mdn.signatureValid ? 'valid' : `NOT valid (${String(mdn.signatureError ?? mdn.verifyNote)})`}\n`,
@@ -138,13 +151,12 @@ async function main(): Promise<void> {
 		say();
 
 		say(
-			'3. Send to a partner that rejects messages: the failure comes back as an item (Continue on Fail)',
+			'3. Send to a partner that rejects messages: the delivery failure comes back as data (deliveryStatus), not as an error',
 		);
 		const failed = await runChain(
 			[
 				{
 					name: 'Send',
-					continueOnFail: true,
 					parameters: {
 						resource: 'message',
 						operation: 'send',
@@ -155,13 +167,14 @@ async function main(): Promise<void> {
 						fileName: 'PO-4712.x12',
 						waitForDelivery: true,
 						waitTimeout: 30,
-						pollInterval: 0.5,
+						pollInterval: 1,
 					},
 				},
 			],
 			{ credentials },
 		);
-		say(`   ${failed.outputs.Send[0].json.error}\n`);
+		const outcome = failed.outputs.Send[0].json;
+		say(`   deliveryStatus: ${outcome.deliveryStatus}; failureReason: ${outcome.failureReason}\n`);
 
 		const stats = running.sandbox.stats;
 		say(`Done: ${stats.requests.length} API and file requests, ${stats.logins.apiToken} login.`);
