@@ -43,6 +43,7 @@ describe('an echoed secret cut by a length limit never leaves its start in the e
 		toNodeApiError(node, failureOf(body), {
 			action: 'Send the message',
 			host: 'api.mftgateway.com',
+			attempts: 1,
 			secrets: [secret],
 		}).message;
 

@@ -3,99 +3,53 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { forgetLedger } from '../../nodes/shared/eventLedger';
 import { SandboxClient } from '../harness/client';
-import { TRIGGER_NODE_TYPE, useFilesystemBinaryData } from '../harness/n8n';
-import { runPoll, runWebhook } from '../harness/run';
+import { useFilesystemBinaryData } from '../harness/n8n';
 import { SEED, startTestEnv, type TestEnv } from '../harness/sandbox';
+import { N8nWorkflow, type PollerSettings } from '../simulation/model/n8n';
 
 /**
  * The MFT Gateway Webhook Trigger and three MFT Gateway Triggers with Reconcile Webhook Events on, in one
- * workflow, run the way n8n runs them (webhook calls load static data from the database afresh and save
- * it when changed; the pollers keep the copy made at activation and save it when they emit; each save
- * replaces the whole column), against the sandbox sending notifications with faults.
+ * workflow, run the way n8n runs them (test/simulation/model/n8n.ts: webhook calls load static data from
+ * the database afresh and save it when changed; the pollers keep the copy made at activation and save it
+ * when they emit; each save replaces the whole column), against the sandbox sending notifications with
+ * faults.
  */
-class WorkflowRow {
-	private column = '{}';
-	load(): IDataObject {
-		return JSON.parse(this.column) as IDataObject;
-	}
-	save(staticData: IDataObject): void {
-		this.column = JSON.stringify(staticData);
-	}
-}
+type Delivery = N8nWorkflow['deliveries'][number];
 
-interface Delivery {
-	key: string;
-	source: string;
-}
-
-const POLLED = [
-	{ name: 'Reconcile received', event: 'messageReceived', kind: 'received', trackBy: 'readFlag' },
-	{ name: 'Reconcile sent', event: 'messageSent', kind: 'sent' },
-	{ name: 'Reconcile failed', event: 'messageFailed', kind: 'failed' },
+const POLLED: PollerSettings[] = [
+	{
+		name: 'Reconcile received',
+		event: 'messageReceived',
+		kind: 'received',
+		trackBy: 'readFlag',
+		options: {},
+	},
+	{ name: 'Reconcile sent', event: 'messageSent', kind: 'sent', options: {} },
+	{ name: 'Reconcile failed', event: 'messageFailed', kind: 'failed', options: {} },
 ];
 
 let env: TestEnv;
 let server: Server;
 let workflowCounter = 0;
 
-class Workflow {
-	readonly id = `wf-reconcile-${++workflowCounter}`;
-	readonly row = new WorkflowRow();
-	/** The pollers' Workflow object: made at activation, never reloaded. */
-	pollerStaticData: IDataObject = {};
-	readonly delivered: Delivery[] = [];
-
-	record(items: INodeExecutionData[] | undefined | null, source?: string): void {
-		for (const item of items ?? []) {
-			const json = item.json;
-			const kind = String(json.event)
-				.replace(/^message/, '')
-				.toLowerCase();
-			this.delivered.push({ key: `${kind}:${json.id}`, source: source ?? String(json.source) });
-		}
-	}
-
-	async notification(body: unknown): Promise<number> {
-		const result = await runWebhook({
-			credentials: env.credentials,
-			parameters: { events: ['messageReceived', 'messageSent', 'messageFailed'] },
-			body,
-			staticData: this.row.load(),
-			workflowId: this.id,
-		});
-		if (result.saved) this.row.save(result.staticData);
-		this.record(result.items);
-		return result.response.status ?? 500;
+class Workflow extends N8nWorkflow {
+	constructor() {
+		super(
+			`wf-reconcile-${++workflowCounter}`,
+			env.credentials,
+			POLLED.map((p) => ({ ...p, options: { reconcileWebhook: true, maxPerPoll: 100 } })),
+		);
 	}
 
 	async pollAll(graceSeconds: number): Promise<void> {
-		for (const p of POLLED) {
-			const { items } = await runPoll({
-				credentials: env.credentials,
-				nodeType: TRIGGER_NODE_TYPE,
-				typeVersion: 2,
-				nodeName: p.name,
-				workflowId: this.id,
-				staticData: this.pollerStaticData,
-				parameters: {
-					event: p.event,
-					...(p.trackBy ? { trackBy: p.trackBy } : {}),
-					options: { reconcileWebhook: true, reconcileAfterSeconds: graceSeconds, maxPerPoll: 100 },
-				},
-			});
-			this.record(items);
-			if (items) this.row.save(this.pollerStaticData);
+		for (const [index, p] of this.pollers.entries()) {
+			p.options.reconcileAfterSeconds = graceSeconds;
+			const { error } = await this.poll(index);
+			if (error) throw error;
 		}
-	}
-
-	/** n8n restarts: memory is gone, the pollers start from what the database holds. */
-	restart(): void {
-		forgetLedger(this.id);
-		this.pollerStaticData = this.row.load();
 	}
 }
 
@@ -183,7 +137,7 @@ test('500 events, 20 % of notifications lost, 5 % doubled, out of order, one res
 	expect(expected.size).toBe(500);
 	// Everything settles, every notification is answered, then reconciliation catches up.
 	await client.settle();
-	for (let round = 0; round < 40 && counts(w.delivered).size < 500; round++) {
+	for (let round = 0; round < 40 && counts(w.deliveries).size < 500; round++) {
 		await admin('POST', 'webhooks/idle');
 		await sleep(300);
 		await w.pollAll(1);
@@ -192,7 +146,7 @@ test('500 events, 20 % of notifications lost, 5 % doubled, out of order, one res
 	await w.pollAll(1);
 	await w.pollAll(1);
 
-	const byKey = counts(w.delivered);
+	const byKey = counts(w.deliveries);
 	const doubled = [...byKey].filter(([, n]) => n > 1);
 	const missing = [...expected].filter((k) => !byKey.has(k));
 	const unexpected = [...byKey.keys()].filter((k) => !expected.has(k));
@@ -203,7 +157,7 @@ test('500 events, 20 % of notifications lost, 5 % doubled, out of order, one res
 		outcomes: Record<string, number>;
 	};
 	const lost = deliveries.filter((d) => d.outcome === 'lost').length;
-	const fromReconciliation = w.delivered.filter((d) => d.source === 'reconciliation').length;
+	const fromReconciliation = w.deliveries.filter((d) => d.source === 'reconciliation').length;
 	const duplicates = deliveries.filter((d) => d.copy === 2 && d.outcome === '2xx').length;
 	// Every lost notification was made up for by reconciliation, and nothing else was.
 	expect(fromReconciliation).toBe(lost);
@@ -211,7 +165,7 @@ test('500 events, 20 % of notifications lost, 5 % doubled, out of order, one res
 	expect(duplicates).toBeGreaterThan(5);
 	expect(outcomes['status 500'] ?? 0).toBe(0);
 	process.stdout.write(
-		`lossy run: ${expected.size} events, ${lost} notifications lost (recovered by reconciliation: ${fromReconciliation}), ${duplicates} duplicates suppressed, ${w.delivered.length - fromReconciliation} via webhook\n`,
+		`lossy run: ${expected.size} events, ${lost} notifications lost (recovered by reconciliation: ${fromReconciliation}), ${duplicates} duplicates suppressed, ${w.deliveries.length - fromReconciliation} via webhook\n`,
 	);
 }, 120_000);
 
@@ -227,7 +181,7 @@ test('a notification and the reconciling poll meeting on the same event: one of 
 	// With no grace, the poll and the notification run at once; the ledger lets one through.
 	await Promise.all([w.pollAll(0), w.notification(body), w.notification(body)]);
 	await w.pollAll(0);
-	expect(w.delivered.map((d) => d.key)).toEqual([`received:${id}`]);
+	expect(w.deliveries.map((d) => d.key)).toEqual([`received:${id}`]);
 });
 
 test('a webhook that is late but inside the grace wins; the poller does not emit it', async () => {
@@ -235,14 +189,14 @@ test('a webhook that is late but inside the grace wins; the poller does not emit
 	await w.pollAll(30);
 	const [id] = await inbound('late');
 	await w.pollAll(30);
-	expect(w.delivered).toEqual([]);
+	expect(w.deliveries).toEqual([]);
 	await w.notification({
 		messageAS2ID: id,
 		stationAS2ID: SEED.station,
 		eventType: 'MESSAGE.RECEIVED.SUCCESS',
 	});
 	await w.pollAll(0);
-	expect(w.delivered).toEqual([{ key: `received:${id}`, source: 'webhook' }]);
+	expect(w.deliveries).toEqual([{ key: `received:${id}`, source: 'webhook' }]);
 	// The read-flag poller marks it read (at its next poll): it leaves the unread list.
 	await w.pollAll(0);
 	expect(env.running.sandbox.store.findMessage(id, ['inbox'])?.isRead).toBe(true);

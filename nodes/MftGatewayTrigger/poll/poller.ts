@@ -8,7 +8,9 @@ import { accountThrottle } from '../../MftGateway/transport/request';
 import { MAX_IN_FLIGHT } from '../../MftGateway/transport/throttle';
 import { type ItemOptions, messageItem } from './items';
 import {
+	confirmClaims,
 	keepLedger,
+	newestState,
 	type Reconciliation,
 	reconciliationFor,
 	releaseClaims,
@@ -213,6 +215,7 @@ async function emit(
 	try {
 		const items = await emitItems.call(this, s, side, chosen);
 		emitted = true;
+		confirmClaims(r, chosen);
 		return items;
 	} finally {
 		if (!emitted) releaseClaims(r, chosen);
@@ -249,7 +252,7 @@ async function pollUnread(
 	s: TriggerSettings,
 	state: PollState,
 	r?: Reconciliation,
-): Promise<{ state: PollState; items: INodeExecutionData[] }> {
+): Promise<{ state: PollState; items: INodeExecutionData[]; listedAll: boolean }> {
 	const folder = targetFolder(s);
 	const pending = await markRead.call(this, state.toMarkRead);
 	const baseline = new Set(state.baseline);
@@ -278,6 +281,7 @@ async function pollUnread(
 			baseline: step.complete ? state.baseline.filter((id) => step.seen.has(id)) : state.baseline,
 		},
 		items: emitted.map((e) => e.item),
+		listedAll: step.complete,
 	};
 }
 
@@ -348,6 +352,8 @@ async function pollWindow(
 				waiting: candidates.slice(s.maxPerPoll),
 			};
 	const { chosen } = settled;
+	// The floor never passes an event still waiting (Max per Poll, grace, clock skew): it would fall out of the window.
+	const oldestWaiting = settled.waiting.reduce((min, c) => Math.min(min, c.ts), Infinity);
 	// Messages that left Queued but wait for a later poll stay watched, so the next poll looks them up again.
 	if (s.event !== 'messageReceived') {
 		const waiting = settled.waiting.map((c) => c.id);
@@ -356,13 +362,34 @@ async function pollWindow(
 	const emitted = await emit.call(this, s, folder.side, chosen, r);
 	// Events the webhook trigger took count as handled here: they are not looked at again.
 	const done = [...chosen, ...settled.elsewhere];
-	const floor = done.reduce((max, c) => Math.max(max, c.ts), state.floor);
+	const floor = Math.max(
+		state.floor,
+		Math.min(
+			done.reduce((max, c) => Math.max(max, c.ts), state.floor),
+			oldestWaiting,
+		),
+	);
 	const kept = pruneHandled(
 		[...state.handled, ...done.map((c): [string, number] => [c.id, c.ts])],
 		floor - s.lookBackMs,
 		state.cut,
 	);
 	return { state: { ...state, floor, ...kept, queued }, items: emitted.map((e) => e.item) };
+}
+
+/**
+ * The oldest event time the next poll may look at, so the ledger copy keeps every claim it may meet.
+ * Read-flag mode: any unread message, so only claims made before a poll that saw the whole unread list
+ * (and took the claimed ones over as to be marked read) can go.
+ */
+function scanFloor(
+	s: TriggerSettings,
+	state: PollState,
+	listedAll: boolean,
+	previous = -1,
+): number {
+	if (byReadFlag(s)) return listedAll ? state.polledAt! : previous;
+	return state.drain ? -1 : Math.max(state.floor - s.lookBackMs, state.cut);
 }
 
 /**
@@ -381,26 +408,32 @@ export async function pollMessages(
 		s.station,
 		s.partner,
 	]);
-	let state = readState(staticData, key);
+	const r = reconciliationFor.call(this, s.event, s.reconcileGraceMs);
+	const name = this.getNode().name;
+	let state = newestState(r, name, readState(staticData, key), key);
 	if (!state) {
-		state = await initialState.call(this, s, key);
+		state = { ...(await initialState.call(this, s, key)), polledAt: Date.now() };
 		writeState(staticData, state);
+		// Activation: claims made before it are no longer needed (read-flag mode: a new baseline).
+		keepLedger(r, name, state, scanFloor(s, state, true, r?.ledger.progress(name)?.floor));
 		if (!s.emitExisting) return null;
 	}
 	const cache = new TimestampCache(state.timestamps);
-	const r = reconciliationFor.call(this, s.event, s.reconcileGraceMs);
 	const result = byReadFlag(s)
 		? await pollUnread.call(this, s, state, r)
 		: state.drain
 			? await pollDrain.call(this, s, state, cache, r)
 			: await pollWindow.call(this, s, state, cache, r);
-	keepLedger(r);
 	if (r) for (const item of result.items) item.json.source = 'reconciliation';
 	// Handled ids carry their timestamps already: the cache keeps only the others.
 	const handledIds = new Set(result.state.handled.map(([id]) => id));
-	writeState(staticData, {
+	const next: PollState = {
 		...result.state,
 		timestamps: cache.toJSON().filter(([id]) => !handledIds.has(id)),
-	});
+		polledAt: Date.now(),
+	};
+	writeState(staticData, next);
+	const listedAll = 'listedAll' in result && result.listedAll === true;
+	keepLedger(r, name, next, scanFloor(s, next, listedAll, r?.ledger.progress(name)?.floor));
 	return result.items.length ? [result.items] : null;
 }

@@ -3,6 +3,7 @@ import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import {
 	type EventLedger,
 	eventKey,
+	LEDGER_KINDS,
 	type LedgerEvent,
 	ledgerFor,
 	saveLedger,
@@ -10,6 +11,7 @@ import {
 import type { Side } from '../../MftGateway/transport/ids';
 import { timestampOf } from '../../MftGateway/transport/messages';
 import { readMessages, type Candidate } from './scan';
+import type { PollState } from './state';
 
 /**
  * Reconcile Webhook Events: this trigger emits only what the MFT Gateway Webhook Trigger of the same
@@ -23,18 +25,12 @@ export interface Reconciliation {
 	global: IDataObject;
 }
 
-const KINDS: Record<string, LedgerEvent> = {
-	messageReceived: 'received',
-	messageSent: 'sent',
-	messageFailed: 'failed',
-};
-
 export function reconciliationFor(
 	this: IPollFunctions,
 	event: string,
 	graceMs: number | undefined,
 ): Reconciliation | undefined {
-	const kind = KINDS[event];
+	const kind = LEDGER_KINDS[event];
 	if (graceMs === undefined || !kind) return undefined;
 	const global = this.getWorkflowStaticData('global');
 	return { ledger: ledgerFor(this.getWorkflow().id ?? '', global), kind, graceMs, global };
@@ -90,7 +86,7 @@ export async function settle(
 		else if (eventTime(r.kind, c) > now - r.graceMs || result.chosen.length >= max)
 			result.waiting.push(c);
 		else {
-			r.ledger.claim(eventKey(r.kind, c.id), now);
+			r.ledger.claimPending(eventKey(r.kind, c.id), now);
 			result.chosen.push(c);
 		}
 	}
@@ -102,7 +98,40 @@ export function releaseClaims(r: Reconciliation | undefined, chosen: Candidate[]
 	r?.ledger.release(chosen.map((c) => eventKey(r.kind, c.id)));
 }
 
-/** The ledger goes into the static data n8n saves with an emitting poll. */
-export function keepLedger(r: Reconciliation | undefined): void {
-	if (r) saveLedger(r.ledger, r.global);
+/** The claims of emitted items become final (and part of the saved copy). */
+export function confirmClaims(r: Reconciliation | undefined, chosen: Candidate[]): void {
+	r?.ledger.confirm(chosen.map((c) => eventKey(r.kind, c.id)));
+}
+
+/**
+ * The poller's state, whichever is newer: its own static data, or the progress the ledger holds (saved
+ * with every webhook call, so it survives a restart even when this poller's polls emitted nothing).
+ */
+export function newestState(
+	r: Reconciliation | undefined,
+	name: string,
+	own: PollState | undefined,
+	key: string,
+): PollState | undefined {
+	const saved = r?.ledger.progress(name)?.state as PollState | undefined;
+	if (!saved || saved.key !== key || saved.version !== 3) return own;
+	return (saved.polledAt ?? -1) > (own?.polledAt ?? -1) ? { ...saved, timestamps: [] } : own;
+}
+
+/**
+ * The ledger goes into the static data n8n saves (with an emitting poll, and with every webhook call),
+ * together with this poller's progress: the oldest event time it may look at again (`floor`).
+ */
+export function keepLedger(
+	r: Reconciliation | undefined,
+	name: string,
+	state: PollState,
+	floor: number,
+): void {
+	if (!r) return;
+	// The timestamp cache stays out: it is only a cache, and every webhook call saves this copy.
+	const kept = { ...state } as unknown as IDataObject;
+	delete kept.timestamps;
+	r.ledger.setProgress(name, { polledAt: state.polledAt ?? Date.now(), floor, state: kept });
+	saveLedger(r.ledger, r.global);
 }

@@ -31,6 +31,8 @@ export interface PollState {
 	drain?: { page: number };
 	toMarkRead: string[];
 	baseline: string[];
+	/** When the poll that wrote this state ran (n8n's clock): the newer of two saved copies wins. */
+	polledAt?: number;
 }
 
 export const MAX_TIMESTAMPS = 500;

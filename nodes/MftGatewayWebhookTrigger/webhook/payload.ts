@@ -1,13 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { LedgerEvent } from '../../shared/eventLedger';
+import { LEDGER_KINDS, type LedgerEvent } from '../../shared/eventLedger';
 import { firstControlCharacter } from '../../MftGateway/transport/ids';
 
 /** The event types MFT Gateway posts (reference §6), and the names the nodes of this package use. */
-export const EVENT_TYPES: Record<string, { event: WebhookEvent; ledger: LedgerEvent }> = {
-	'MESSAGE.RECEIVED.SUCCESS': { event: 'messageReceived', ledger: 'received' },
-	'MESSAGE.SEND.SUCCESS': { event: 'messageSent', ledger: 'sent' },
-	'MESSAGE.SEND.FAILED': { event: 'messageFailed', ledger: 'failed' },
+export const EVENT_TYPES: Record<string, WebhookEvent> = {
+	'MESSAGE.RECEIVED.SUCCESS': 'messageReceived',
+	'MESSAGE.SEND.SUCCESS': 'messageSent',
+	'MESSAGE.SEND.FAILED': 'messageFailed',
 };
 
 export type WebhookEvent = 'messageReceived' | 'messageSent' | 'messageFailed';
@@ -49,21 +49,22 @@ export function parseEvent(body: unknown): GatewayEvent | Rejection {
 	const b = body as IDataObject;
 	const eventType = text(b.eventType);
 	if (!eventType) return { reason: 'the body has no eventType' };
-	const known = EVENT_TYPES[eventType];
-	if (!known) return { reason: `unknown eventType "${eventType.slice(0, 60)}"` };
+	const event = EVENT_TYPES[eventType];
+	if (!event) return { reason: `unknown eventType "${eventType.slice(0, 60)}"` };
 	const messageId = text(b.messageIdentifier) ?? text(b.messageAS2ID) ?? text(b.messageAs2Id);
 	if (!messageId) return { reason: `a ${eventType} event without messageIdentifier` };
 	if (messageId.length > 1000 || firstControlCharacter(messageId) !== undefined)
 		return { reason: 'the message identifier is not a valid AS2 Message-ID' };
 	const at =
-		known.event === 'messageReceived'
+		event === 'messageReceived'
 			? epoch(b.receivedAt)
-			: known.event === 'messageSent'
+			: event === 'messageSent'
 				? epoch(b.sentAt)
 				: (epoch(b.lastAttemptTime) ?? epoch(b.failedAt));
 	return {
 		eventType,
-		...known,
+		event,
+		ledger: LEDGER_KINDS[event],
 		messageId: messageId.startsWith('<') ? messageId : `<${messageId}>`,
 		station: text(b.stationIdentifier) ?? text(b.stationAS2ID),
 		stationName: text(b.stationName),
