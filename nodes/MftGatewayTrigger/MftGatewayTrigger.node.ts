@@ -30,7 +30,7 @@ function optionsField(locators: boolean): INodeProperties {
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether to download each message's files into binary properties (names and MIME types set)",
+					"Whether to download each message's files into binary properties (names and MIME types set). A file MFT Gateway no longer has is named in downloadError; the message is emitted all the same.",
 			},
 			{
 				displayName: 'Emit Existing Messages on First Activation',
