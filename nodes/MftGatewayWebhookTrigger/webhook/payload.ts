@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { LEDGER_KINDS, type LedgerEvent } from '../../shared/eventLedger';
 import { firstControlCharacter } from '../../MftGateway/transport/ids';
+import { textOrNull } from '../../MftGateway/helpers/output';
 
 /** The event types MFT Gateway posts (reference §6), and the names the nodes of this package use. */
 export const EVENT_TYPES: Record<string, WebhookEvent> = {
@@ -31,8 +32,6 @@ export interface GatewayEvent {
 	attachmentPaths: string[];
 }
 
-const text = (value: unknown): string | null =>
-	typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 const epoch = (value: unknown): number | null =>
 	typeof value === 'number' && Number.isFinite(value) && value > 0
 		? value
@@ -47,11 +46,12 @@ export function parseEvent(body: unknown): GatewayEvent | Rejection {
 	if (!body || typeof body !== 'object' || Array.isArray(body))
 		return { reason: 'the body is not a JSON object' };
 	const b = body as IDataObject;
-	const eventType = text(b.eventType);
+	const eventType = textOrNull(b.eventType);
 	if (!eventType) return { reason: 'the body has no eventType' };
 	const event = EVENT_TYPES[eventType];
 	if (!event) return { reason: `unknown eventType "${eventType.slice(0, 60)}"` };
-	const messageId = text(b.messageIdentifier) ?? text(b.messageAS2ID) ?? text(b.messageAs2Id);
+	const messageId =
+		textOrNull(b.messageIdentifier) ?? textOrNull(b.messageAS2ID) ?? textOrNull(b.messageAs2Id);
 	if (!messageId) return { reason: `a ${eventType} event without messageIdentifier` };
 	if (messageId.length > 1000 || firstControlCharacter(messageId) !== undefined)
 		return { reason: 'the message identifier is not a valid AS2 Message-ID' };
@@ -66,13 +66,13 @@ export function parseEvent(body: unknown): GatewayEvent | Rejection {
 		event,
 		ledger: LEDGER_KINDS[event],
 		messageId: messageId.startsWith('<') ? messageId : `<${messageId}>`,
-		station: text(b.stationIdentifier) ?? text(b.stationAS2ID),
-		stationName: text(b.stationName),
-		partner: text(b.partnerIdentifier) ?? text(b.partnerAS2ID),
-		partnerName: text(b.partnerName),
-		subject: text(b.messageSubject) ?? text(b.subject),
+		station: textOrNull(b.stationIdentifier) ?? textOrNull(b.stationAS2ID),
+		stationName: textOrNull(b.stationName),
+		partner: textOrNull(b.partnerIdentifier) ?? textOrNull(b.partnerAS2ID),
+		partnerName: textOrNull(b.partnerName),
+		subject: textOrNull(b.messageSubject) ?? textOrNull(b.subject),
 		at,
-		failureReason: text(b.failureReason),
+		failureReason: textOrNull(b.failureReason),
 		failures: typeof b.failures === 'number' ? b.failures : null,
 		attachmentPaths: Array.isArray(b.attachments)
 			? (b.attachments as unknown[]).filter((p): p is string => typeof p === 'string')
