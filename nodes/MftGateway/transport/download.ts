@@ -28,8 +28,23 @@ const METADATA_HOSTS = ['metadata.google.internal', 'metadata', 'instance-data']
 const METADATA_ADDRESSES = ['fd00:ec2::254', '100.100.100.200', 'fd00:c1::a9fe:a9fe'];
 
 const isLoopback = (host: string) =>
-	host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1';
+	host === 'localhost' ||
+	host.endsWith('.localhost') ||
+	/^127\.\d+\.\d+\.\d+$/.test(host) ||
+	host === '::1';
 const isLinkLocal = (host: string) => /^169\.254\./.test(host) || /^fe[89ab][0-9a-f]:/i.test(host);
+
+/**
+ * The IPv4 address an IPv6 address carries in its last 32 bits, when it reaches that IPv4 host: mapped
+ * (::ffff:a.b.c.d), compatible (::a.b.c.d) or NAT64 (64:ff9b::a.b.c.d). The URL parser has already
+ * written the address in its short form, the IPv4 part as two hex groups.
+ */
+function embeddedIpv4(host: string): string | undefined {
+	const match = /^(?:::ffff:|::|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+	if (!match) return undefined;
+	const [high, low] = [parseInt(match[1], 16), parseInt(match[2], 16)];
+	return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+}
 
 /**
  * Why a download URL (from an API answer, or a redirect) is refused, or undefined when it may be fetched:
@@ -44,10 +59,19 @@ export function refusedUrl(url: string): string | undefined {
 	} catch {
 		return 'it is not a URL';
 	}
-	const host = parsed.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+	// A trailing dot names the same host (metadata.google.internal. is metadata.google.internal).
+	const host = parsed.hostname
+		.toLowerCase()
+		.replace(/^\[|\]$/g, '')
+		.replace(/\.$/, '');
 	if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopback(host)))
 		return `it is not https (${parsed.protocol}//${parsed.host})`;
-	if (isLinkLocal(host) || METADATA_ADDRESSES.includes(host) || METADATA_HOSTS.includes(host))
+	const hosts = [host, embeddedIpv4(host) ?? host];
+	if (
+		hosts.some(
+			(h) => isLinkLocal(h) || METADATA_ADDRESSES.includes(h) || METADATA_HOSTS.includes(h),
+		)
+	)
 		return `${parsed.host} is a link-local or cloud metadata address`;
 	return undefined;
 }

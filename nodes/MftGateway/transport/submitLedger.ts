@@ -69,9 +69,18 @@ export interface SubmitLedger {
 	accepted(): Array<{ itemIndex: number; id: unknown }>;
 }
 
-/** The submit records of this execution and node. */
+/**
+ * The submit records of this execution, node and run of the node. Retry On Fail and a retried execution
+ * repeat the run with its run index; a loop back to the node is a new run, whose items are new sends.
+ */
 export function submitLedger(ctx: IExecuteFunctions): SubmitLedger {
-	const name = JSON.stringify([ctx.getWorkflow().id ?? '', ctx.getNode().name, runName(ctx)]);
+	const runIndex = ctx.getWorkflowDataProxy(0).$runIndex ?? 0;
+	const name = JSON.stringify([
+		ctx.getWorkflow().id ?? '',
+		ctx.getNode().name,
+		runName(ctx),
+		runIndex,
+	]);
 	const now = Date.now();
 	dropOld(now);
 	const run = (): RunRecord => {
