@@ -30,8 +30,7 @@ async function main(): Promise<void> {
 	// `npm run demo -- --n8n latest`: n8n 2.41 on Node.js 24 (both from the npm registry) instead of 2.8.4.
 	const flag = process.argv.indexOf('--n8n');
 	const target = targetByName(flag >= 0 ? process.argv[flag + 1] : process.env.MFTG_N8N);
-	const install = ensureN8n(say, target);
-	if (install.installedNow) say(`n8n ${target.n8nVersion} installed in ${install.seconds} s.`);
+	await ensureN8n(say, target);
 
 	const sandbox = await startSandbox({
 		port: sandboxPort,

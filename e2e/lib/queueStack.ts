@@ -102,8 +102,12 @@ export class QueueStack {
 		};
 	}
 
-	static available(): boolean {
-		return existsSync('/usr/bin/redis-server') && existsSync(join(PG_BIN, 'initdb'));
+	/** The Debian packages the stack runs, and whether each is installed. */
+	static debianPackages(): Record<string, boolean> {
+		return {
+			'redis-server': existsSync('/usr/bin/redis-server'),
+			postgresql: existsSync(join(PG_BIN, 'initdb')),
+		};
 	}
 
 	async startDatabases(): Promise<void> {

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { SEED, startSandbox, type RunningSandbox } from '../../sandbox';
 import { QueueStack } from '../lib/queueStack';
+import { debianPackagesPresent } from '../lib/requirements';
 import { ensureN8n } from '../lib/runtime';
 import { CREDENTIAL_ID, exampleFiles, importCredentialAndWorkflows } from '../lib/setup';
 
@@ -69,7 +70,7 @@ let sandbox: RunningSandbox;
 let dir: string;
 let received: string;
 
-const runnable = QueueStack.available() || process.env.CI === 'true';
+const runnable = debianPackagesPresent('queue-mode suite', QueueStack.debianPackages());
 
 /** Subjects of the outbound messages in the sandbox, counted. */
 function sentSubjects(): Map<string, number> {
@@ -122,7 +123,7 @@ async function settled(workflowId: string, total: number, seconds: number): Prom
 	() => {
 		beforeAll(async () => {
 			const t = Date.now();
-			ensureN8n((line) => process.stdout.write(`${line}\n`));
+			await ensureN8n((line) => process.stdout.write(`${line}\n`));
 			dir = mkdtempSync(join(tmpdir(), 'mftg-queue-'));
 			received = join(dir, 'received');
 			mkdirSync(received);

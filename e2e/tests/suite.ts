@@ -11,6 +11,7 @@ import { SandboxClient } from '../../test/harness/client';
 import { SEED, startSandbox, type RunningSandbox } from '../../sandbox';
 import { N8nInstance, OWNER } from '../lib/instance';
 import { repoRoot } from '../lib/paths';
+import { debianPackagesPresent } from '../lib/requirements';
 import { ensureN8n } from '../lib/runtime';
 import { LATEST, type N8nTarget, STABLE } from '../lib/targets';
 import { CREDENTIAL_ID, exampleFiles, importCredentialAndWorkflows } from '../lib/setup';
@@ -69,7 +70,7 @@ export function n8nSuite(target: N8nTarget): void {
 
 	beforeAll(async () => {
 		let t = Date.now();
-		const install = ensureN8n((line) => process.stdout.write(`${line}\n`), target);
+		const install = await ensureN8n((line) => process.stdout.write(`${line}\n`), target);
 		timings.installSeconds = install.installedNow ? install.seconds : 0;
 		sandbox = await startSandbox({ config: { deliveryDelayMs: 300, retryDelayMs: 200 } });
 		home = mkdtempSync(join(tmpdir(), 'mftg-n8n-'));
@@ -167,6 +168,9 @@ export function n8nSuite(target: N8nTarget): void {
 			originalMessageId: sent.id,
 			signed: true,
 			disposition: { type: 'processed', successful: true },
+			// Example 1 verifies the partner's signature against the account's certificate.
+			signatureValid: true,
+			micMatches: true,
 		});
 		expect(mdn.binary!.mdn.fileName).toBe('mdn.raw');
 		expect(sandbox.sandbox.store.state.messages.filter((m) => !m.incoming)).toHaveLength(1);
@@ -443,7 +447,9 @@ export function n8nSuite(target: N8nTarget): void {
 		);
 
 		const chromium = '/usr/bin/chromium';
-		const runBrowser = existsSync(chromium) || process.env.CI === 'true';
+		const runBrowser = debianPackagesPresent(`browser test (n8n ${target.n8nVersion})`, {
+			chromium: existsSync(chromium),
+		});
 		(runBrowser ? test : test.skip)(
 			'the editor shows our node with its icon and its parameter panel (screenshots)',
 			async () => {

@@ -9,7 +9,7 @@ let running: RunningSandbox;
 let client: SandboxClient;
 beforeAll(async () => {
 	running = await startSandbox({
-		config: { deliveryDelayMs: 400, retryDelayMs: 20, maxAttempts: 3, flakyFailures: 2 },
+		config: { deliveryDelayMs: 2000, retryDelayMs: 20, maxAttempts: 3, flakyFailures: 2 },
 	});
 	client = new SandboxClient(running.url);
 	await client.login();
@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(async () => await running.close());
 
 async function waitUntilSettled(): Promise<void> {
-	for (let i = 0; i < 200 && running.sandbox.store.messagesIn(['queued']).length > 0; i++)
+	for (let i = 0; i < 600 && running.sandbox.store.messagesIn(['queued']).length > 0; i++)
 		await sleep(10);
 }
 
