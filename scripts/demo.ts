@@ -35,6 +35,9 @@ async function main(): Promise<void> {
 	const sandbox = await startSandbox({
 		port: sandboxPort,
 		filesPort: sandboxPort + 1,
+		// Example 1 sends to SANDBOX_B: this sandbox's own AS2 endpoint for a second station (real AS2).
+		as2Port: sandboxPort + 2,
+		as2Loop: true,
 		dataDir: join(root, 'sandbox'),
 	}).catch((error: Error) => {
 		throw new Error(
@@ -106,6 +109,9 @@ async function main(): Promise<void> {
 	say(`  Editor:      ${instance.url}   login ${OWNER.email} / ${OWNER.password}`);
 	say(
 		`  Sandbox:     ${sandbox.url}   (the "MFT Gateway Sandbox" credential points here; station ${SEED.station}, partners PARTNER_OK, PARTNER_REJECTS, ...)`,
+	);
+	say(
+		`  AS2:         ${sandbox.sandbox.as2Url}   (real AS2: example 1 sends to partner SANDBOX_B, this endpoint's second station, and verifies its signed MDN)`,
 	);
 	say(
 		'  Workflows:   "send a file and wait for its MDN" (run it), "save every received file", "alert on failed messages" (open one and click Publish, top right)',

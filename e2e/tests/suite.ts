@@ -72,7 +72,10 @@ export function n8nSuite(target: N8nTarget): void {
 		let t = Date.now();
 		const install = await ensureN8n((line) => process.stdout.write(`${line}\n`), target);
 		timings.installSeconds = install.installedNow ? install.seconds : 0;
-		sandbox = await startSandbox({ config: { deliveryDelayMs: 300, retryDelayMs: 200 } });
+		sandbox = await startSandbox({
+			config: { deliveryDelayMs: 300, retryDelayMs: 200 },
+			as2Loop: true,
+		});
 		home = mkdtempSync(join(tmpdir(), 'mftg-n8n-'));
 		received = join(home, 'received-files');
 		mkdirSync(received);
@@ -150,7 +153,7 @@ export function n8nSuite(target: N8nTarget): void {
 			expect(node.credentials).toEqual([{ name: 'mftGatewayApi', required: true }]);
 	});
 
-	test('example 1 runs from the CLI: the message is sent and its MDN parsed', async () => {
+	test("example 1 runs from the CLI: the message goes over real AS2 to the sandbox's second station, its signed MDN is verified", async () => {
 		const t = Date.now();
 		const result = await instance.execute('mftgExample01Send');
 		timings.cliExecuteSeconds = (Date.now() - t) / 1000;
@@ -160,7 +163,7 @@ export function n8nSuite(target: N8nTarget): void {
 		expect(sent).toMatchObject({
 			id: expect.stringMatching(/^<.+@mftgateway\.com>$/),
 			deliveryStatus: 'sent',
-			partner: 'PARTNER_OK',
+			partner: 'SANDBOX_B',
 			mdn: { status: 'Received; MDN Signature Verified', micMatches: true },
 		});
 		const mdn = result.data.resultData.runData['Get MDN'][0].data!.main[0][0];
@@ -174,6 +177,12 @@ export function n8nSuite(target: N8nTarget): void {
 		});
 		expect(mdn.binary!.mdn.fileName).toBe('mdn.raw');
 		expect(sandbox.sandbox.store.state.messages.filter((m) => !m.incoming)).toHaveLength(1);
+		// SANDBOX_B is the sandbox's own AS2 endpoint: the message went over real AS2 and arrived once.
+		expect(
+			sandbox.sandbox.store.state.messages.filter(
+				(m) => m.incoming && m.station === 'SANDBOX_B' && m.partner === SEED.station,
+			),
+		).toHaveLength(1);
 	});
 
 	test("n8n's HTTP Request node with the credential as a Predefined Credential Type: works, and a failed item does not log in again", async () => {
