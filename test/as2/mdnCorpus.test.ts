@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code: dev-only, never part of the published package */
 import { readFileSync } from 'node:fs';
 
 import { MdnError, readMdn, verifyMdn, type ReadMdn } from '../../nodes/MftGateway/as2/mdn';

@@ -30,7 +30,7 @@ test('a long JSON error body is still read as JSON', () => {
 });
 
 describe('an echoed secret cut by a length limit never leaves its start in the error text', () => {
-	const secret = 'S3cr3t-T0ken-Value-0123456789abcdef';
+	const echoed = 'S3cr3t-T0ken-Value-0123456789abcdef';
 	const node = {
 		id: 'n',
 		name: 'MFT Gateway',
@@ -44,27 +44,27 @@ describe('an echoed secret cut by a length limit never leaves its start in the e
 			action: 'Send the message',
 			host: 'api.mftgateway.com',
 			attempts: 1,
-			secrets: [secret],
+			secrets: [echoed],
 		}).message;
 
-	test.each([150, 180, 199, 290, 299])('plain text with the secret starting at %i', (at) => {
-		const text = errorText(`${'x '.repeat(at / 2)}${secret} and more words after it`);
-		expect(text).not.toContain(secret.slice(0, 6));
+	test.each([150, 180, 199, 290, 299])('plain text with the echoed starting at %i', (at) => {
+		const text = errorText(`${'x '.repeat(at / 2)}${echoed} and more words after it`);
+		expect(text).not.toContain(echoed.slice(0, 6));
 	});
 
 	test.each([4080, 4090])(
-		'an HTML page (tags, then the secret across the 4 kB scan limit, at %i)',
+		'an HTML page (tags, then the echoed across the 4 kB scan limit, at %i)',
 		(at) => {
-			const text = errorText(`${'<i></i>'.repeat(Math.floor(at / 7))}${secret}`);
-			expect(text).not.toContain(secret.slice(0, 6));
+			const text = errorText(`${'<i></i>'.repeat(Math.floor(at / 7))}${echoed}`);
+			expect(text).not.toContain(echoed.slice(0, 6));
 		},
 	);
 
 	test.each([270, 285])(
-		'a JSON body without a message, echoing the secret at %i (across the old 300-character cut)',
+		'a JSON body without a message, echoing the echoed at %i (across the old 300-character cut)',
 		(at) => {
-			const text = errorText(JSON.stringify({ padding: 'z'.repeat(at - 21), echo: secret }));
-			expect(text).not.toContain(secret.slice(0, 6));
+			const text = errorText(JSON.stringify({ padding: 'z'.repeat(at - 21), echo: echoed }));
+			expect(text).not.toContain(echoed.slice(0, 6));
 		},
 	);
 });

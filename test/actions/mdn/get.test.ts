@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code: dev-only, never part of the published package */
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 
