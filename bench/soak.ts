@@ -12,7 +12,10 @@
  *   stay at about one per expiry (item 3);
  * - Sent and Failed triggers with a small Max Messages per Poll (5; 25 in the 1,000-message run) while messages fail late (item 9);
  * - inbound messages of which a fifth become visible late, stamped up to two minutes in the past, read by
- *   a read-flag trigger and a tracked-in-n8n trigger at once (item 10).
+ *   a read-flag trigger and a tracked-in-n8n trigger at once (item 10);
+ * - a workflow with the Webhook Trigger and reconciling Triggers (received, sent, failed) while
+ *   notifications are lost, doubled and delayed, and n8n restarts during reconciliation: each event
+ *   reaches the workflow exactly once (last item; bench/soakReconcile.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -22,6 +25,12 @@ import { SEED, startSandbox } from '../sandbox';
 import type { Sandbox } from '../sandbox/sandbox';
 import { TestCredentialsHelper, TRIGGER_NODE_TYPE, binaryDataService } from '../test/harness/n8n';
 import { CREDENTIAL_ID, runNode, runPoll } from '../test/harness/run';
+import {
+	emptyReconcileReport,
+	reconcileProblems,
+	runReconcilePhase,
+	type ReconcileReport,
+} from './soakReconcile';
 
 export interface EventTally {
 	expected: number;
@@ -58,6 +67,8 @@ export interface SoakReport {
 	inboundReadFlag: EventTally;
 	inboundTracked: EventTally;
 	attachmentsIdentical: number;
+	/** Webhook Trigger + reconciling Triggers with lost/doubled/late notifications and a restart (issue 18, last item). */
+	reconcile: ReconcileReport;
 	/** Token expiries injected, and the renewals they caused (item 3). */
 	tokenExpiries: number;
 	refreshes: number;
@@ -197,6 +208,8 @@ function outboundBySubject(
 export async function runSoak(options: {
 	sends: number;
 	inbound: number;
+	/** About how many events the reconciliation phase makes (0: skipped). */
+	reconcile?: number;
 	seed?: number;
 	say?: (line: string) => void;
 }): Promise<SoakReport> {
@@ -238,6 +251,7 @@ export async function runSoak(options: {
 		inboundReadFlag: tally([], []),
 		inboundTracked: tally([], []),
 		attachmentsIdentical: 0,
+		reconcile: emptyReconcileReport(),
 		tokenExpiries: 0,
 		refreshes: 0,
 		passwordLogins: 0,
@@ -450,6 +464,16 @@ export async function runSoak(options: {
 		}
 		await pollUntilQuiet([readFlag, tracked]);
 
+		// ---- webhook + reconciliation, notifications lost/doubled/late, n8n restarts in the middle ----
+		if (options.reconcile)
+			report.reconcile = await runReconcilePhase({
+				sandbox,
+				credentials,
+				events: options.reconcile,
+				seed: options.seed ?? 7,
+				say,
+			});
+
 		// ---- what happened ----
 		const stored = outboundBySubject(sandbox, 'soak');
 		for (let n = 0; n < options.sends; n++) {
@@ -533,5 +557,6 @@ export function soakProblems(report: SoakReport): string[] {
 	}
 	if (report.attachmentsIdentical !== report.inbound) problems.push('an attachment differed');
 	if (report.secretsInErrors) problems.push('a secret reached an error text');
+	problems.push(...reconcileProblems(report.reconcile));
 	return problems;
 }

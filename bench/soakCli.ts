@@ -1,5 +1,8 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- benchmark tooling, not part of the published package */
-/** `npm run soak`: SOAK_SENDS (default 1000) sends and SOAK_INBOUND (default 1000) inbound messages under faults. */
+/**
+ * `npm run soak`: SOAK_SENDS (default 1000) sends and SOAK_INBOUND (default 1000) inbound messages under
+ * faults, then SOAK_RECONCILE (default 1000) webhook events reconciled across an n8n restart.
+ */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,6 +15,7 @@ async function main(): Promise<void> {
 	const report = await runSoak({
 		sends: Number(process.env.SOAK_SENDS ?? 1000),
 		inbound: Number(process.env.SOAK_INBOUND ?? 1000),
+		reconcile: Number(process.env.SOAK_RECONCILE ?? 1000),
 		say: (line) => process.stdout.write(`${line}\n`),
 	});
 	for (const [key, value] of Object.entries(report))
@@ -27,7 +31,7 @@ async function main(): Promise<void> {
 	);
 	process.stdout.write(
 		ok
-			? 'soak: nothing lost, nothing doubled, outcomes true, files identical, no secrets in errors\n'
+			? 'soak: nothing lost, nothing doubled (also across a restart during reconciliation), outcomes true, files identical, no secrets in errors\n'
 			: `soak: FAILED: ${problems.join('; ')}\n`,
 	);
 	process.exit(ok ? 0 : 1);
