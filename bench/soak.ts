@@ -56,8 +56,18 @@ export interface SoakReport {
 	multiItems: number;
 	multiFailedExecutions: number;
 	multiDoubled: number;
-	/** Stored, but neither in the output nor named in the failed execution's error. */
+	/**
+	 * Items a user cannot account for: stored, but neither in the output nor named in the failed
+	 * execution's error as already submitted; or, in a failed execution, named in neither of the error's
+	 * lists (already submitted / not submitted), so the user cannot know whether to run it again.
+	 */
 	multiLost: number;
+	/** Items the output or the error reports as taken with a message ID that is not stored. */
+	multiWrongClaims: number;
+	/** Items reported as `unknown` (the submit's answer was lost), in the output or in the error. */
+	multiUncertain: number;
+	/** Items a failed execution's error names as not submitted (the failing item and those after it). */
+	multiNotSubmitted: number;
 	/** Outbound events through triggers with Max Messages per Poll = 5 (item 9). */
 	sentEvents: EventTally;
 	failedEvents: EventTally;
@@ -205,6 +215,56 @@ function outboundBySubject(
 	return byNumber;
 }
 
+/**
+ * What a multi-item send tells its user about one item, checked against what MFT Gateway stored
+ * (`stored`: the ids of its copies). The item is in the output of a successful execution, or else its
+ * execution failed and the error (`failure.text`, the item being number `failure.index` of the input)
+ * names it in one of two lists: "Already submitted …: item 0 (<id>), item 1 (answer lost)" or
+ * "Not submitted: item 2 (this error), items 3, 4 (not tried …)".
+ * - `sent`: reported with the id of its stored copy;
+ * - `uncertain`: reported as `unknown` (the submit's answer was lost): stored or not, it is accounted for
+ *   (it is never resent; the user is told to check), so it is not lost;
+ * - `notSubmitted`: named as not submitted, and nothing stored;
+ * - `wrongClaim`: reported as taken with an id that is not stored, or as not submitted while stored;
+ * - `lost`: stored but reported nowhere, or (failed execution) named in neither list.
+ */
+export function multiItemFate(
+	stored: string[],
+	output: IDataObject | undefined,
+	failure: { text: string; index: number } | undefined,
+): 'sent' | 'uncertain' | 'notSubmitted' | 'wrongClaim' | 'lost' {
+	if (output) {
+		const id = output.messageIdentifier ?? output.id;
+		if (id) return stored.includes(String(id)) ? 'sent' : 'wrongClaim';
+		if (output.deliveryStatus === 'unknown') return 'uncertain';
+		// Accepted without a message id: it must be stored.
+		return stored.length > 0 ? 'sent' : 'wrongClaim';
+	}
+	if (!failure) return stored.length > 0 ? 'lost' : 'notSubmitted';
+	const takenAt = failure.text.indexOf('Already submitted');
+	const notAt = failure.text.indexOf('Not submitted:');
+	const taken = takenAt < 0 ? '' : failure.text.slice(takenAt, notAt > takenAt ? notAt : undefined);
+	const named = new RegExp(`\\bitem ${failure.index} \\(([^)]*)\\)`).exec(taken)?.[1];
+	if (named !== undefined) {
+		if (named === 'answer lost') return 'uncertain';
+		if (named === 'no message ID') return stored.length > 0 ? 'sent' : 'wrongClaim';
+		return stored.includes(named) ? 'sent' : 'wrongClaim';
+	}
+	const notSent = notAt < 0 ? '' : failure.text.slice(notAt);
+	if (namesItem(notSent, failure.index)) return stored.length > 0 ? 'wrongClaim' : 'notSubmitted';
+	return 'lost';
+}
+
+/** Whether "Not submitted: item 2 (this error), items 3–4 (…)" names item `index`. */
+function namesItem(text: string, index: number): boolean {
+	for (const m of text.matchAll(/\bitems? (\d+)(?:(?:, |–)(\d+))?/g)) {
+		const from = Number(m[1]);
+		const to = m[2] === undefined ? from : Number(m[2]);
+		if (index >= from && index <= to) return true;
+	}
+	return false;
+}
+
 export async function runSoak(options: {
 	sends: number;
 	inbound: number;
@@ -244,6 +304,9 @@ export async function runSoak(options: {
 		multiFailedExecutions: 0,
 		multiDoubled: 0,
 		multiLost: 0,
+		multiWrongClaims: 0,
+		multiUncertain: 0,
+		multiNotSubmitted: 0,
 		sentEvents: tally([], []),
 		failedEvents: tally([], []),
 		inbound: options.inbound,
@@ -377,7 +440,7 @@ export async function runSoak(options: {
 		report.multiItems = multiItems;
 		say(`sending ${multiItems} items, 5 per execution, with Retry On Fail ...`);
 		const multiOutput = new Map<number, IDataObject>();
-		const multiErrors = new Map<number, string>();
+		const multiErrors = new Map<number, { text: string; index: number }>();
 		const sendMulti = async (batch: number[]) => {
 			const result = await runNode({
 				credentials,
@@ -391,7 +454,7 @@ export async function runSoak(options: {
 				report.multiFailedExecutions++;
 				const text = `${result.error.message} ${result.error.description ?? ''}`;
 				errorTexts.push(text);
-				for (const n of batch) multiErrors.set(n, text);
+				batch.forEach((n, index) => multiErrors.set(n, { text, index }));
 			}
 			result.items.forEach((item, index) => multiOutput.set(batch[index], item.json));
 		};
@@ -501,10 +564,15 @@ export async function runSoak(options: {
 		for (let n = 0; n < multiItems; n++) {
 			const copies = storedMulti.get(n) ?? [];
 			if (copies.length > 1) report.multiDoubled++;
-			const reported = multiOutput.get(n)?.messageIdentifier;
-			if (reported && !copies.some((c) => c.id === reported)) report.multiLost++;
-			if (!reported && copies.length === 1 && !multiErrors.get(n)?.includes(copies[0].id))
-				report.multiLost++;
+			const fate = multiItemFate(
+				copies.map((c) => c.id),
+				multiOutput.get(n),
+				multiErrors.get(n),
+			);
+			if (fate === 'lost') report.multiLost++;
+			else if (fate === 'wrongClaim') report.multiWrongClaims++;
+			else if (fate === 'uncertain') report.multiUncertain++;
+			else if (fate === 'notSubmitted') report.multiNotSubmitted++;
 		}
 		const all = [...stored.values(), ...storedWaited.values(), ...storedMulti.values()].flat();
 		report.sentEvents = tally(
@@ -545,6 +613,7 @@ export function soakProblems(report: SoakReport): string[] {
 	if (report.doubled || report.waitedDoubled || report.multiDoubled)
 		problems.push('a message was submitted twice');
 	if (report.silentlyDropped || report.multiLost) problems.push('a send was lost without an error');
+	if (report.multiWrongClaims) problems.push('an item was reported sent that is not stored');
 	if (report.waitedWrongOutcome) problems.push('Wait for Delivery reported a wrong outcome');
 	for (const [name, t] of Object.entries({
 		sentEvents: report.sentEvents,

@@ -66,7 +66,7 @@ export interface SubmitLedger {
 	earlier(key: string): IDataObject | undefined;
 	record(key: string, itemIndex: number, outcome: IDataObject): void;
 	/** Items accepted so far in this execution, with their message ids (for the error of a later item). */
-	accepted(): Array<{ itemIndex: number; id: unknown }>;
+	accepted(): Array<{ itemIndex: number; id: unknown; status: unknown }>;
 }
 
 /**
@@ -96,7 +96,11 @@ export function submitLedger(ctx: IExecuteFunctions): SubmitLedger {
 		record: (key, itemIndex, outcome) => run().outcomes.set(key, { itemIndex, outcome }),
 		accepted: () =>
 			[...(runs.get(name)?.outcomes.values() ?? [])]
-				.map(({ itemIndex, outcome }) => ({ itemIndex, id: outcome.messageIdentifier }))
+				.map(({ itemIndex, outcome }) => ({
+					itemIndex,
+					id: outcome.messageIdentifier,
+					status: outcome.deliveryStatus,
+				}))
 				.sort((a, b) => a.itemIndex - b.itemIndex),
 	};
 }

@@ -21,7 +21,7 @@ import { encodeHeaderText, isAscii, requireAscii } from '../../transport/headers
 import { rejectControlCharacters } from '../../transport/ids';
 import { asNodeError, isMaybeSent } from '../../transport/errors';
 import { type ApiResponse, apiRequestFull } from '../../transport/request';
-import { submitKey, submitLedger } from '../../transport/submitLedger';
+import { type SubmitLedger, submitKey, submitLedger } from '../../transport/submitLedger';
 import { item, numberParam, show } from '../common';
 import { locatorField, locatorValue, versioned } from '../locators';
 
@@ -361,8 +361,27 @@ function outcomeItem(this: IExecuteFunctions, outcome: IDataObject, i: number): 
 }
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-	const input = await readInput.call(this, i);
 	const ledger = submitLedger(this);
+	try {
+		return await sendItem.call(this, i, ledger);
+	} catch (error) {
+		// Whatever stopped this item (a refused submit, a lost answer, a wrong parameter), the error says
+		// which items MFT Gateway already took and which were never submitted, so the user knows what to re-run.
+		const stopsHere = !this.continueOnFail();
+		const notTried = stopsHere ? this.getInputData().length - i - 1 : 0;
+		throw withRunSummary(asNodeError(this.getNode(), error, i), ledger.accepted(), {
+			failed: i,
+			notTried,
+		});
+	}
+}
+
+async function sendItem(
+	this: IExecuteFunctions,
+	i: number,
+	ledger: SubmitLedger,
+): Promise<INodeExecutionData[]> {
+	const input = await readInput.call(this, i);
 	const key = submitKey(i, [
 		input.station,
 		input.partner,
@@ -395,7 +414,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 			ledger.record(key, i, uncertain);
 			if (this.getNode().retryOnFail === true) return [outcomeItem.call(this, uncertain, i)];
 		}
-		throw withAcceptedItems(asNodeError(this.getNode(), error, i), ledger.accepted());
+		throw asNodeError(this.getNode(), error, i);
 	}
 	// From here on the message is accepted: nothing below may throw, and a retry answers from the record.
 	const answer = response.body as IDataObject;
@@ -434,17 +453,50 @@ function repeatedOutcome(earlier: IDataObject): IDataObject {
 	return { ...earlier, note: earlier.note ? `${repeat} ${earlier.note as string}` : repeat };
 }
 
-/** A later item's error says which items MFT Gateway already took, so they are not sent again by hand. */
-function withAcceptedItems<E extends Error & { description?: string | null }>(
+/** Item indexes as a short list: "item 3", "items 3, 4", "items 3–9". */
+function itemRange(from: number, count: number): string {
+	if (count === 1) return `item ${from}`;
+	if (count === 2) return `items ${from}, ${from + 1}`;
+	return `items ${from}–${from + count - 1}`;
+}
+
+/**
+ * The error of an item that stopped the node says which items MFT Gateway already took (never sent again
+ * by Retry On Fail or a retry of this execution) and which were not submitted: the failing item, unless
+ * its answer was lost, and the items after it, which the node never tried.
+ */
+function withRunSummary<E extends Error & { description?: string | null }>(
 	error: E,
-	accepted: Array<{ itemIndex: number; id: unknown }>,
+	accepted: Array<{ itemIndex: number; id: unknown; status: unknown }>,
+	stop: { failed: number; notTried: number },
 ): E {
-	if (accepted.length === 0) return error;
-	const list = accepted
-		.map(({ itemIndex, id }) => `item ${itemIndex} (${id ? String(id) : 'answer lost'})`)
-		.join(', ');
-	const said = `Already submitted in this execution, and never sent again by Retry On Fail or a retry of this execution: ${list}.`;
-	error.description = error.description ? `${error.description} ${said}` : said;
+	const said: string[] = [];
+	if (accepted.length > 0) {
+		const list = accepted
+			.map(({ itemIndex, id, status }) => {
+				if (id) return `item ${itemIndex} (${String(id)})`;
+				return `item ${itemIndex} (${status === 'unknown' ? 'answer lost' : 'no message ID'})`;
+			})
+			.join(', ');
+		said.push(
+			`Already submitted in this execution, and never sent again by Retry On Fail or a retry of this execution: ${list}.`,
+		);
+	}
+	const failedTaken = accepted.some((a) => a.itemIndex === stop.failed);
+	const notSent = [
+		...(failedTaken ? [] : [`item ${stop.failed} (this error)`]),
+		...(stop.notTried > 0
+			? [
+					`${itemRange(stop.failed + 1, stop.notTried)} (not tried: the node stopped at item ${stop.failed})`,
+				]
+			: []),
+	];
+	// With Continue On Fail the later items are still tried; a lone failing item needs no summary.
+	if ((accepted.length > 0 || stop.notTried > 0) && notSent.length > 0)
+		said.push(`Not submitted: ${notSent.join(', ')}.`);
+	if (said.length === 0) return error;
+	const text = said.join(' ');
+	error.description = error.description ? `${error.description} ${text}` : text;
 	return error;
 }
 
