@@ -10,8 +10,6 @@
  * never sent again), lets what is under way finish, drops the process memory (the event ledger) and the
  * pollers start again from the saved row. Each event must reach the workflow exactly once.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { IDataObject } from 'n8n-workflow';
@@ -20,7 +18,12 @@ import { SEED } from '../sandbox';
 import type { Sandbox } from '../sandbox/sandbox';
 import type { TestCredentialsHelper } from '../test/harness/n8n';
 import { runNode } from '../test/harness/run';
-import { eventId, N8nWorkflow, type PollerSettings } from '../test/simulation/model/n8n';
+import {
+	eventId,
+	N8nWorkflow,
+	type PollerSettings,
+	webhookEndpoint,
+} from '../test/simulation/model/n8n';
 
 export interface ReconcileReport {
 	/** Events that happened in the phase (received, sent, failed), from the gateway's store. */
@@ -121,31 +124,18 @@ export async function runReconcilePhase(options: {
 	// n8n's webhook endpoint: while n8n is down the gateway's posts are refused; calls under way finish.
 	let down = false;
 	const underWay = new Set<Promise<unknown>>();
-	const server = createServer((req, res) => {
-		if (down) {
-			res.writeHead(503).end();
-			return;
-		}
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			const text = Buffer.concat(chunks).toString('utf8');
-			let body: unknown = text;
-			try {
-				body = JSON.parse(text);
-			} catch {
-				// not JSON: passed on as text, as n8n would
-			}
-			if ((body as IDataObject | null)?.eventType) report.webhookCalls++;
-			const call = workflow.notification(body).then(
-				(status) => res.writeHead(status).end(),
-				() => res.writeHead(500).end(),
-			);
-			underWay.add(call);
-			void call.finally(() => underWay.delete(call));
-		});
+	const endpoint = await webhookEndpoint((body) => {
+		if (down) return 503;
+		if ((body as IDataObject | null)?.eventType) report.webhookCalls++;
+		const call = workflow.notification(body);
+		const settled = call.then(
+			() => undefined,
+			() => undefined,
+		);
+		underWay.add(settled);
+		void settled.finally(() => underWay.delete(settled));
+		return call;
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const admin = async (method: string, path: string, body?: unknown) => {
 		const res = await fetch(`${sandbox.url}/_sandbox/${path}`, {
 			method,
@@ -191,7 +181,7 @@ export async function runReconcilePhase(options: {
 		for (const index of POLLED.keys())
 			for (let tries = 0; (await poll(index)).error; tries++)
 				if (tries >= 20) throw new Error(`${POLLED[index].name} did not activate`);
-		const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
+		const url = endpoint.url;
 		await admin('PUT', 'webhooks', { url, station: '*', payloadStyle: 'both' });
 		await admin('PUT', 'webhooks/faults', {
 			lose: 0.2,
@@ -306,7 +296,7 @@ export async function runReconcilePhase(options: {
 			() => undefined,
 		);
 		await sandbox.webhooks.idle();
-		await new Promise((resolve) => server.close(resolve));
+		await endpoint.close();
 	}
 }
 

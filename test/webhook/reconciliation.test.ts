@@ -1,6 +1,4 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test: dev-only */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { IDataObject } from 'n8n-workflow';
@@ -8,7 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { SandboxClient } from '../harness/client';
 import { useFilesystemBinaryData } from '../harness/n8n';
 import { SEED, startTestEnv, type TestEnv } from '../harness/sandbox';
-import { N8nWorkflow, type PollerSettings } from '../simulation/model/n8n';
+import { N8nWorkflow, type PollerSettings, webhookEndpoint } from '../simulation/model/n8n';
 
 /**
  * The MFT Gateway Webhook Trigger and three MFT Gateway Triggers with Reconcile Webhook Events on, in one
@@ -32,7 +30,7 @@ const POLLED: PollerSettings[] = [
 ];
 
 let env: TestEnv;
-let server: Server;
+let endpoint: Awaited<ReturnType<typeof webhookEndpoint>>;
 let workflowCounter = 0;
 
 class Workflow extends N8nWorkflow {
@@ -59,27 +57,10 @@ beforeEach(async () => {
 	await useFilesystemBinaryData();
 	env = await startTestEnv();
 	current = new Workflow();
-	server = createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			const text = Buffer.concat(chunks).toString('utf8');
-			let body: unknown = text;
-			try {
-				body = JSON.parse(text);
-			} catch {
-				// not JSON: passed on as text, as n8n would
-			}
-			void current.notification(body).then(
-				(status) => res.writeHead(status).end(),
-				() => res.writeHead(500).end(),
-			);
-		});
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	endpoint = await webhookEndpoint(async (body) => await current.notification(body));
 });
 afterEach(async () => {
-	await new Promise((resolve) => server.close(resolve));
+	await endpoint.close();
 	await env.close();
 });
 
@@ -104,8 +85,6 @@ const inbound = (subject: string, count = 1) =>
 		files: [{ name: 'in.edi', contentType: 'application/edi-x12', content: Buffer.from('ISA~') }],
 	});
 
-const webhookUrl = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
-
 function counts(delivered: Delivery[]): Map<string, number> {
 	const map = new Map<string, number>();
 	for (const d of delivered) map.set(d.key, (map.get(d.key) ?? 0) + 1);
@@ -114,7 +93,7 @@ function counts(delivered: Delivery[]): Map<string, number> {
 
 test('500 events, 20 % of notifications lost, 5 % doubled, out of order, one restart: each reaches the workflow exactly once', async () => {
 	const w = current;
-	await admin('PUT', 'webhooks', { url: webhookUrl(), station: '*', payloadStyle: 'both' });
+	await admin('PUT', 'webhooks', { url: endpoint.url, station: '*', payloadStyle: 'both' });
 	await admin('PUT', 'webhooks/faults', { lose: 0.2, duplicate: 0.05, delayMs: 250, seed: 7 });
 	await w.pollAll(1); // activation: records where each list stands
 	const client = new SandboxClient(env.running.url);

@@ -1,3 +1,7 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling: a local webhook endpoint, never part of the published package */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { forgetLedger } from '../../../nodes/shared/eventLedger';
@@ -123,4 +127,37 @@ export class N8nWorkflow {
 	doubled(): string[] {
 		return [...this.delivered].filter(([, n]) => n > 1).map(([key]) => key);
 	}
+}
+
+/**
+ * n8n's webhook endpoint on 127.0.0.1 for the gateway's notifications: each body, parsed as n8n parses it
+ * (JSON, or the text as it came), goes to `handle`, whose status is the answer (500 if it throws).
+ */
+export async function webhookEndpoint(
+	handle: (body: unknown) => number | Promise<number>,
+): Promise<{ url: string; close: () => Promise<void> }> {
+	const server: Server = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			const text = Buffer.concat(chunks).toString('utf8');
+			let body: unknown = text;
+			try {
+				body = JSON.parse(text);
+			} catch {
+				// not JSON: passed on as text, as n8n would
+			}
+			void Promise.resolve()
+				.then(() => handle(body))
+				.then(
+					(status) => res.writeHead(status).end(),
+					() => res.writeHead(500).end(),
+				);
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`,
+		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
+	};
 }
