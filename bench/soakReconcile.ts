@@ -16,6 +16,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { SEED } from '../sandbox';
 import type { Sandbox } from '../sandbox/sandbox';
+import { SandboxClient } from '../test/harness/client';
 import type { TestCredentialsHelper } from '../test/harness/n8n';
 import { runNode } from '../test/harness/run';
 import {
@@ -136,16 +137,8 @@ export async function runReconcilePhase(options: {
 		void settled.finally(() => underWay.delete(settled));
 		return call;
 	});
-	const admin = async (method: string, path: string, body?: unknown) => {
-		const res = await fetch(`${sandbox.url}/_sandbox/${path}`, {
-			method,
-			headers: { 'content-type': 'application/json' },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const json = (await res.json()) as IDataObject;
-		if (!res.ok) throw new Error(`${path}: ${JSON.stringify(json)}`);
-		return json;
-	};
+	const admin = (method: string, path: string, body?: unknown) =>
+		new SandboxClient(sandbox.url).admin(method, path, body);
 	const poll = async (index: number) => {
 		const result = await workflow.poll(index);
 		if (result.error) report.failedPolls++;

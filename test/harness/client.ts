@@ -47,6 +47,14 @@ export class SandboxClient {
 		return { status: res.status, headers: res.headers, text, json };
 	}
 
+	/** A sandbox-only control (`/_sandbox/<path>`, no token); its JSON answer, or an error naming the path. */
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	async admin(method: string, path: string, body?: unknown): Promise<any> {
+		const answer = await this.call(method, `/_sandbox/${path}`, { body, token: null });
+		if (answer.status >= 300) throw new Error(`${path}: ${answer.text}`);
+		return answer.json;
+	}
+
 	async login(mode: 'password' | 'apiToken' = 'password'): Promise<Answer> {
 		const body =
 			mode === 'password'

@@ -1,8 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test: dev-only */
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { IDataObject } from 'n8n-workflow';
-
 import { SandboxClient } from '../harness/client';
 import { useFilesystemBinaryData } from '../harness/n8n';
 import { SEED, startTestEnv, type TestEnv } from '../harness/sandbox';
@@ -64,16 +62,8 @@ afterEach(async () => {
 	await env.close();
 });
 
-const admin = async (method: string, path: string, body?: unknown) => {
-	const res = await fetch(`${env.running.url}/_sandbox/${path}`, {
-		method,
-		headers: { 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const json = (await res.json()) as IDataObject;
-	if (!res.ok) throw new Error(`${path}: ${JSON.stringify(json)}`);
-	return json;
-};
+const admin = (method: string, path: string, body?: unknown) =>
+	new SandboxClient(env.running.url).admin(method, path, body);
 
 /** Partner messages arriving in the inbox (one small X12 file each). */
 const inbound = (subject: string, count = 1) =>
